@@ -1,0 +1,69 @@
+/* pxe.h: the PXE ROM's API (PXE 2.1 spec): finding it, calling it, its parameter blocks. */
+#ifndef OSPREY_PXE_H
+#define OSPREY_PXE_H
+
+#include "lib.h"
+
+/* API opcodes (PXE 2.1, chapter 3/4). */
+#define PXENV_UNDI_SHUTDOWN 0x0005
+#define PXENV_STOP_UNDI 0x0015
+#define PXENV_TFTP_OPEN 0x0020
+#define PXENV_TFTP_CLOSE 0x0021
+#define PXENV_TFTP_READ 0x0022
+#define PXENV_TFTP_GET_FSIZE 0x0025
+#define PXENV_UNLOAD_STACK 0x0070
+#define PXENV_GET_CACHED_INFO 0x0071
+#define PXENV_STOP_BASE 0x0076
+
+#define PXENV_PACKET_TYPE_DHCP_ACK 2
+#define PXENV_PACKET_TYPE_CACHED_REPLY 3
+
+/* Status codes we tell apart. */
+#define PXENV_STATUS_SUCCESS 0x00
+#define PXENV_STATUS_TFTP_OPEN_TIMEOUT 0x32
+#define PXENV_STATUS_TFTP_READ_TIMEOUT 0x35
+#define PXENV_STATUS_TFTP_FILE_NOT_FOUND 0x3b
+#define PXENV_STATUS_TFTP_ACCESS_VIOLATION 0x3c
+
+struct pxenv_get_cached_info {
+	uint16_t status, packet_type, buffer_size;
+	uint32_t buffer;        /* segment:offset */
+	uint16_t buffer_limit;
+} __attribute__((packed));
+
+struct pxenv_tftp_open {
+	uint16_t status;
+	uint8_t server_ip[4], gateway_ip[4];
+	char filename[128];
+	uint16_t port;          /* network byte order */
+	uint16_t packet_size;
+} __attribute__((packed));
+
+struct pxenv_tftp_read {
+	uint16_t status, packet_number, buffer_size;
+	uint32_t buffer;
+} __attribute__((packed));
+
+struct pxenv_tftp_get_fsize {
+	uint16_t status;
+	uint8_t server_ip[4], gateway_ip[4];
+	char filename[128];
+	uint32_t file_size;
+} __attribute__((packed));
+
+/* Locate the PXE API: from the pointers the ROM gave the NBP, else INT 1Ah AX=5650h (a stack a
+ * previous loader kept, e.g. PXELINUX with keeppxe). Returns 0 or -E_NODEV. */
+int pxe_find(void);
+bool pxe_present(void);
+/* Call the API with a parameter block in low memory; returns the block's status (0 = success)
+ * or 0xffff when the call itself failed without one. */
+int pxe_call(uint16_t opcode, void *params);
+/* Map a PXE status to an -E_* code. */
+int pxe_status_rc(int status);
+
+/* Registers the (nd) backend that reads files through the ROM's TFTP API. */
+void pxe_tftp_init(void);
+/* Fill netconf from the cached DHCP replies. */
+int pxe_read_cached_info(void);
+
+#endif

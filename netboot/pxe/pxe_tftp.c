@@ -1,0 +1,145 @@
+/* pxe_tftp.c: the (nd) file backend over the PXE ROM's TFTP API (one open file at a time). */
+#include "bios.h"
+#include "errors.h"
+#include "file.h"
+#include "net.h"
+#include "pxe.h"
+
+#define PACKET_SIZE 1432   /* fits a 1500-byte MTU with IP/UDP/TFTP headers */
+
+static union {
+	struct pxenv_tftp_open open;
+	struct pxenv_tftp_read read;
+	struct pxenv_tftp_get_fsize fsize;
+	uint16_t status;
+} pb;
+static uint8_t packet[PACKET_SIZE];   /* low-memory bounce buffer the ROM writes into */
+
+static struct {
+	bool open, eof;
+	uint16_t packet_size;
+	uint16_t have, off;                /* bytes of packet[] not yet handed out */
+} st;
+
+static void put_ip(uint8_t *dst, uint32_t ip)
+{
+	dst[0] = ip >> 24;
+	dst[1] = ip >> 16;
+	dst[2] = ip >> 8;
+	dst[3] = ip;
+}
+
+/* The ROM routes by itself; give it the gateway only for an off-subnet server. */
+static uint32_t gateway_for(uint32_t server)
+{
+	if (netconf.mask && (server & netconf.mask) == (netconf.ip & netconf.mask))
+		return 0;
+	return netconf.gateway;
+}
+
+static int set_name(char *dst, const char *path)
+{
+	/* Servers root their namespace themselves: "/vmlinuz" is asked for as "vmlinuz". */
+	while (*path == '/')
+		path++;
+	if (!*path)
+		return -E_INVAL;
+	if (strlcpy(dst, path, 128) >= 128)
+		return -E_TOOBIG;
+	return 0;
+}
+
+static int pxe_tftp_open(struct file *f, const char *path)
+{
+	int rc, status;
+
+	if (!pxe_present() || !netconf.server)
+		return -E_NONET;
+	if (st.open)
+		return -E_IO;
+
+	/* The size first (tsize): lets the loader allocate exactly and report a missing file early. */
+	memset(&pb, 0, sizeof(pb));
+	if ((rc = set_name(pb.fsize.filename, path)) < 0)
+		return rc;
+	put_ip(pb.fsize.server_ip, netconf.server);
+	put_ip(pb.fsize.gateway_ip, gateway_for(netconf.server));
+	status = pxe_call(PXENV_TFTP_GET_FSIZE, &pb);
+	if (status == PXENV_STATUS_SUCCESS) {
+		f->size = pb.fsize.file_size;
+		f->size_known = true;
+	} else if (status == PXENV_STATUS_TFTP_FILE_NOT_FOUND ||
+		   status == PXENV_STATUS_TFTP_ACCESS_VIOLATION) {
+		return pxe_status_rc(status);
+	}
+
+	memset(&pb, 0, sizeof(pb));
+	set_name(pb.open.filename, path);
+	put_ip(pb.open.server_ip, netconf.server);
+	put_ip(pb.open.gateway_ip, gateway_for(netconf.server));
+	pb.open.port = 69 << 8;   /* network byte order */
+	pb.open.packet_size = PACKET_SIZE;
+	status = pxe_call(PXENV_TFTP_OPEN, &pb);
+	if (status != PXENV_STATUS_SUCCESS)
+		return pxe_status_rc(status);
+	st.open = true;
+	st.eof = false;
+	st.have = st.off = 0;
+	st.packet_size = pb.open.packet_size ? pb.open.packet_size : 512;
+	if (st.packet_size > PACKET_SIZE)
+		st.packet_size = PACKET_SIZE;
+	return 0;
+}
+
+static int pxe_tftp_read(struct file *f, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		if (st.have == st.off) {
+			int status;
+
+			if (st.eof)
+				break;
+			memset(&pb, 0, sizeof(pb));
+			pb.read.buffer = to_segoff(packet);
+			pb.read.buffer_size = sizeof(packet);
+			status = pxe_call(PXENV_TFTP_READ, &pb);
+			if (status != PXENV_STATUS_SUCCESS)
+				return pxe_status_rc(status);
+			st.have = pb.read.buffer_size > sizeof(packet) ? sizeof(packet) : pb.read.buffer_size;
+			st.off = 0;
+			if (st.have < st.packet_size)
+				st.eof = true;
+			/* Hand back what we have so the caller can show progress and check for ESC. */
+			if (done)
+				break;
+		}
+		size_t n = MIN((size_t)(st.have - st.off), len - done);
+		memcpy((uint8_t *)buf + done, packet + st.off, n);
+		st.off += n;
+		done += n;
+	}
+	return (int)done;
+}
+
+static void pxe_tftp_close(struct file *f)
+{
+	if (!st.open)
+		return;
+	memset(&pb, 0, sizeof(pb));
+	pxe_call(PXENV_TFTP_CLOSE, &pb);
+	st.open = false;
+}
+
+static const struct file_backend pxe_tftp_backend = {
+	.device = "nd",
+	.open = pxe_tftp_open,
+	.read = pxe_tftp_read,
+	.close = pxe_tftp_close,
+};
+
+void pxe_tftp_init(void)
+{
+	file_register_backend(&pxe_tftp_backend);
+}

@@ -1,0 +1,108 @@
+/* entry.S: the image's entry points: the PXE NBP entry at 0:7C00, the relocator the .lkrn setup
+ * stub jumps to, and the common 32-bit start that clears bss and calls main(). */
+#include "segments.h"
+
+	.section .text16.entry, "ax"
+	.code16
+	.globl _start
+_start:
+	/* PXE ROM: CS:IP = 0:7C00 (or 07C0:0), ES:BX = PXENV+, SS:SP+4 = far pointer to !PXE. */
+	cli
+	ljmp $0, $1f
+1:	movw %sp, %bp
+	movl %ss:4(%bp), %eax
+	xorw %cx, %cx
+	movw %cx, %ds
+	movl %eax, nbp_pxe_ptr
+	movw %bx, nbp_pxenv_ptr
+	movw %es, nbp_pxenv_ptr+2
+	movw %ss, nbp_saved_ss
+	movw %sp, nbp_saved_sp
+	movw %cx, %ss
+	movw $RM_STACK_TOP, %sp
+	call a20_enable_rm
+	movl $BOOT_NBP, %eax
+	xorl %esi, %esi
+	movl $pm_start, %ebx
+	jmp rm_to_pm
+
+	.section .data16, "aw"
+	.balign 4
+	.globl nbp_pxe_ptr, nbp_pxenv_ptr, nbp_saved_ss, nbp_saved_sp
+nbp_pxe_ptr:	.long 0		/* segment:offset of !PXE as the ROM passed it */
+nbp_pxenv_ptr:	.long 0		/* segment:offset of PXENV+ */
+nbp_saved_ss:	.word 0
+nbp_saved_sp:	.word 0
+
+	.text
+	.code32
+/* Entered from the .lkrn setup stub in 32-bit flat mode while the image still sits where the
+ * Linux loader put it (usually 1 MiB). %esi: loader's command line (or 0). Copies the command
+ * line to just past the image, moves the image to its link address, then starts it. Only
+ * position-independent code up to the final jump. */
+	.globl lkrn_relocate
+lkrn_relocate:
+	call 1f
+1:	popl %ebx
+	movl $1b, %ecx
+	subl $_start_image, %ecx
+	subl %ecx, %ebx				/* ebx = where the image is now */
+	movl $_end_image, %edx
+	subl $_start_image, %edx		/* image size */
+	/* Command line -> ebx + size (past the image, RAM the loader just used). */
+	leal (%ebx,%edx), %edi
+	movl %edi, %ebp
+	testl %esi, %esi
+	jz 3f
+	movl $1023, %ecx
+2:	lodsb
+	testb %al, %al
+	jz 3f
+	stosb
+	loop 2b
+3:	movb $0, (%edi)
+	/* Move the image down to its link address (dest < src: a forward copy is safe). */
+	movl %ebx, %esi
+	movl $_start_image, %edi
+	movl %edx, %ecx
+	cld
+	rep movsb
+	movl $BOOT_LKRN, %eax
+	movl %ebp, %esi
+	movl $pm_start, %ebx
+	jmp *%ebx
+
+/* Common 32-bit start. %eax: BOOT_NBP or BOOT_LKRN, %esi: command line copy or 0. */
+pm_start:
+	/* Our own GDT: the .lkrn stub's copy may just have been overwritten by the move. */
+	lgdt gdt_desc
+	ljmp $SEL_CODE32, $1f
+1:	movw $SEL_DATA32, %cx
+	movw %cx, %ds
+	movw %cx, %es
+	movw %cx, %ss
+	movw %cx, %fs
+	movw %cx, %gs
+	movl $pm_stack_top, %esp
+	movl %eax, %edx
+	movl $__bss_start, %edi
+	movl $__bss_end, %ecx
+	subl %edi, %ecx
+	xorl %eax, %eax
+	cld
+	rep stosb
+	pushl %esi
+	pushl %edx
+	call main
+	/* main() does not return; if it does, stop here. */
+9:	cli
+	hlt
+	jmp 9b
+
+	.bss
+	.balign 16
+pm_stack:
+	.space 32768
+pm_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

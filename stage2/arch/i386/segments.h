@@ -1,0 +1,17 @@
+/* segments.h: GDT selectors and fixed low-memory addresses shared by the assembly entry code and C. */
+#ifndef OSPREY_SEGMENTS_H
+#define OSPREY_SEGMENTS_H
+
+#define SEL_CODE32 0x08
+#define SEL_DATA32 0x10
+#define SEL_CODE16 0x18
+#define SEL_DATA16 0x20
+
+/* Real-mode stack used by the BIOS gateway: grows down from just below the image. */
+#define RM_STACK_TOP 0x7c00
+
+/* How stage2 was started (boot_source). */
+#define BOOT_NBP 1
+#define BOOT_LKRN 2
+
+#endif

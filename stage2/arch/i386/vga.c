@@ -1,0 +1,103 @@
+/* vga.c: the VGA text screen (written directly at 0xB8000) and the BIOS keyboard (INT 16h). */
+#include "bios.h"
+#include "console.h"
+#include "io.h"
+#include "keys.h"
+
+#define VGA_MEM ((volatile uint16_t *)0xb8000)
+#define COLS 80
+#define ROWS 25
+#define ATTR 0x0700
+
+static unsigned row, col;
+
+static void vga_cursor(void)
+{
+	unsigned pos = row * COLS + col;
+
+	outb(0x3d4, 0x0f);
+	outb(0x3d5, pos & 0xff);
+	outb(0x3d4, 0x0e);
+	outb(0x3d5, (pos >> 8) & 0xff);
+}
+
+static void vga_scroll(void)
+{
+	for (unsigned i = 0; i < (ROWS - 1) * COLS; i++)
+		VGA_MEM[i] = VGA_MEM[i + COLS];
+	for (unsigned i = (ROWS - 1) * COLS; i < ROWS * COLS; i++)
+		VGA_MEM[i] = ATTR | ' ';
+	row = ROWS - 1;
+}
+
+static void vga_putc(struct terminal *t, int c)
+{
+	switch (c) {
+	case '\r': col = 0; break;
+	case '\n': col = 0; row++; break;
+	case '\b': if (col) col--; break;
+	case '\t': col = (col + 8) & ~7u; break;
+	default:
+		VGA_MEM[row * COLS + col] = ATTR | (uint8_t)c;
+		col++;
+	}
+	if (col >= COLS) {
+		col = 0;
+		row++;
+	}
+	if (row >= ROWS)
+		vga_scroll();
+	vga_cursor();
+}
+
+/* Map a BIOS scan code of an extended key to a KEY_* code (scan codes from the PC keyboard). */
+static int scan_to_key(uint8_t scan)
+{
+	switch (scan) {
+	case 0x48: return KEY_UP;
+	case 0x50: return KEY_DOWN;
+	case 0x4b: return KEY_LEFT;
+	case 0x4d: return KEY_RIGHT;
+	case 0x47: return KEY_HOME;
+	case 0x4f: return KEY_END;
+	case 0x53: return KEY_DELETE;
+	case 0x49: return KEY_PGUP;
+	case 0x51: return KEY_PGDN;
+	case 0x52: return KEY_INSERT;
+	default: return -1;
+	}
+}
+
+static int kbd_getc(struct terminal *t)
+{
+	struct bios_regs r = { 0 };
+	uint8_t ascii, scan;
+
+	r.eax = 0x1100;          /* check for an (extended) keystroke */
+	bios_int(0x16, &r);
+	if (r.eflags & EFLAGS_ZF)
+		return -1;
+	r.eax = 0x1000;          /* read it */
+	bios_int(0x16, &r);
+	ascii = r.eax & 0xff;
+	scan = (r.eax >> 8) & 0xff;
+	if (ascii == 0 || ascii == 0xe0)
+		return scan_to_key(scan);
+	if (ascii == '\n')
+		return KEY_ENTER;
+	return ascii;
+}
+
+static struct terminal vga_term = {
+	.name = "console", .putc = vga_putc, .getc = kbd_getc, .active = true,
+};
+
+/* Continue where the BIOS left the cursor (BDA 0x450), register the terminal. */
+void vga_init(void)
+{
+	const uint8_t *bda_cursor = (const uint8_t *)0x450;
+
+	col = bda_cursor[0] % COLS;
+	row = bda_cursor[1] % ROWS;
+	console_register(&vga_term);
+}

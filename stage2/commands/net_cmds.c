@@ -1,0 +1,119 @@
+/* net_cmds.c: `ifconfig`, `tftpserver` and `root`: show and set the network configuration and the
+ * default device. */
+#include "command.h"
+#include "errors.h"
+#include "file.h"
+#include "net.h"
+
+static void show_netconf(void)
+{
+	char a[16];
+
+	if (!netconf.configured) {
+		printf("Network not configured (no PXE stack found and no address set).\n");
+		return;
+	}
+	printf("source   %s\n", netconf.source);
+	printf("address  %s\n", format_ipv4(netconf.ip, a));
+	printf("netmask  %s\n", format_ipv4(netconf.mask, a));
+	printf("gateway  %s\n", format_ipv4(netconf.gateway, a));
+	printf("server   %s\n", format_ipv4(netconf.server, a));
+	if (netconf.dns)
+		printf("dns      %s\n", format_ipv4(netconf.dns, a));
+	if (netconf.bootfile[0])
+		printf("bootfile %s\n", netconf.bootfile);
+	if (netconf.hostname[0])
+		printf("hostname %s\n", netconf.hostname);
+}
+
+/* Parse IP or IP/PREFIX; *mask is set only when a prefix was given. */
+static int parse_address(const char *s, uint32_t *ip, uint32_t *mask)
+{
+	char buf[32];
+	char *slash;
+	uint32_t prefix;
+
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -E_INVAL;
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = 0;
+		if (parse_u32(slash + 1, &prefix) < 0 || prefix > 32)
+			return -E_INVAL;
+		*mask = prefix ? ~0u << (32 - prefix) : 0;
+	}
+	return parse_ipv4(buf, ip);
+}
+
+static int cmd_ifconfig(int argc, char **argv)
+{
+	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL;
+	const struct option_spec opts[] = {
+		{ "address", true, &address }, { "mask", true, &mask },
+		{ "gateway", true, &gateway }, { "server", true, &server },
+	};
+	struct netconf nc = netconf;
+
+	argc = parse_options(argc, argv, opts, ARRAY_SIZE(opts));
+	if (argc < 0)
+		return argc;
+	if (argc > 1)
+		return cmd_fail(-E_INVAL, "ifconfig takes only options");
+	if (!address && !mask && !gateway && !server) {
+		show_netconf();
+		return 0;
+	}
+	if (address && parse_address(address, &nc.ip, &nc.mask) < 0)
+		return cmd_fail(-E_INVAL, address);
+	if (mask && parse_ipv4(mask, &nc.mask) < 0)
+		return cmd_fail(-E_INVAL, mask);
+	if (gateway && parse_ipv4(gateway, &nc.gateway) < 0)
+		return cmd_fail(-E_INVAL, gateway);
+	if (server && parse_ipv4(server, &nc.server) < 0)
+		return cmd_fail(-E_INVAL, server);
+	nc.configured = nc.ip != 0;
+	if (address)
+		strlcpy(nc.source, "static", sizeof(nc.source));
+	netconf = nc;
+	return 0;
+}
+COMMAND(ifconfig, CMD_MENU,
+	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP]",
+	"Show the network configuration, or set parts of it.", cmd_ifconfig);
+
+static int cmd_tftpserver(int argc, char **argv)
+{
+	uint32_t ip;
+
+	if (argc != 2 || parse_ipv4(argv[1], &ip) < 0)
+		return cmd_fail(-E_INVAL, "usage: tftpserver IP");
+	netconf.server = ip;
+	return 0;
+}
+COMMAND(tftpserver, CMD_MENU, "tftpserver IP",
+	"Set the TFTP server (kept for old menus; same as ifconfig --server=IP).", cmd_tftpserver);
+
+static int cmd_root(int argc, char **argv)
+{
+	char dev[16], path[PATH_MAX_LEN];
+	int rc;
+
+	if (argc == 1) {
+		printf("root (%s)\n", file_root_device);
+		return 0;
+	}
+	if (argc != 2)
+		return cmd_fail(-E_INVAL, "usage: root (DEVICE)");
+	/* Reuse the path parser on "(dev)/" to validate the device name. */
+	char probe[32];
+	snprintf(probe, sizeof(probe), "%s/", argv[1]);
+	rc = path_parse(probe, "", dev, path);
+	if (rc < 0 || argv[1][0] != '(')
+		return cmd_fail(-E_INVAL, argv[1]);
+	if (!file_find_backend(dev))
+		return cmd_fail(-E_NODEV, argv[1]);
+	strlcpy(file_root_device, dev, sizeof(file_root_device));
+	return 0;
+}
+COMMAND(root, CMD_MENU, "root (DEVICE)",
+	"Set the device that names without (DEVICE) refer to, e.g. root (nd).", cmd_root);

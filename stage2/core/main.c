@@ -1,0 +1,87 @@
+/* main.c: brings the loader up (consoles, timer, memory, network) and runs the prompt. */
+#include "command.h"
+#include "console.h"
+#include "file.h"
+#include "heap.h"
+#include "lineedit.h"
+#include "memmap.h"
+#include "net.h"
+#include "timer.h"
+#include "version.h"
+#include "../arch/i386/segments.h"
+
+extern void serial_init(void);
+extern void vga_init(void);
+extern void e820_read(void);
+extern void network_init(int boot_source);
+extern char _end[];
+
+int boot_source;
+char boot_cmdline[1024];
+
+/* Give every RAM region above 1 MiB (and below 4 GiB) to the heap. */
+static void heap_init(void)
+{
+	for (int i = 0; i < memmap.n; i++) {
+		const struct memmap_entry *e = &memmap.e[i];
+		uint64_t start = e->base, end = e->base + e->length;
+
+		if (e->type != E820_RAM)
+			continue;
+		if (start < 0x100000)
+			start = 0x100000;
+		if (end > 0xfffff000ull)
+			end = 0xfffff000ull;
+		if (start < end)
+			heap_add_region((uintptr_t)start, (uintptr_t)end);
+	}
+}
+
+static struct history history;
+
+static void le_put(void *ctx, const char *s, size_t n)
+{
+	while (n--)
+		console_putc(*s++);
+}
+
+static void complete_commands(const char *prefix, size_t len,
+			      void (*add)(void *ctx, const char *name), void *ctx)
+{
+	for_each_command(c)
+		if (!strncmp(c->name, prefix, len))
+			add(ctx, c->name);
+}
+
+/* The prompt: read a line with editing and history, run it, forever. */
+static void __attribute__((noreturn)) prompt_loop(void)
+{
+	static struct lineedit le;
+
+	for (;;) {
+		int r;
+
+		console_puts("osprey> ");
+		lineedit_start(&le, &history, complete_commands, le_put, NULL);
+		le.prompt = "osprey> ";
+		while ((r = lineedit_key(&le, console_getkey())) == 0)
+			;
+		if (r > 0)
+			shell_execute(le.buf);
+	}
+}
+
+void __attribute__((noreturn)) main(int source, const char *cmdline)
+{
+	boot_source = source;
+	if (cmdline)
+		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
+	vga_init();
+	serial_init();
+	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
+	timer_init();
+	e820_read();
+	heap_init();
+	network_init(source);
+	prompt_loop();
+}

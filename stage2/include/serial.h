@@ -1,0 +1,21 @@
+/* serial.h: the 8250/16550 UART driver behind the serial terminal. */
+#ifndef OSPREY_SERIAL_H
+#define OSPREY_SERIAL_H
+
+#include "lib.h"
+
+struct serial_params {
+	uint16_t port;      /* I/O base, e.g. 0x3f8 */
+	uint32_t speed;     /* baud */
+	uint8_t word;       /* 5..8 */
+	char parity;        /* 'n', 'o', 'e' */
+	uint8_t stop;       /* 1 or 2 */
+};
+
+/* I/O base of COM(unit+1) from the BIOS data area, or the standard one. */
+uint16_t serial_unit_port(unsigned unit);
+/* Program the UART; -E_INVAL for a speed that does not divide 115200 or bad framing. */
+int serial_configure(const struct serial_params *p);
+extern struct serial_params serial_current;
+
+#endif
