@@ -20,27 +20,27 @@ static int cmd_serial(int argc, char **argv)
 	if (argc < 0)
 		return argc;
 	if (argc > 1)
-		return cmd_fail(-E_INVAL, "serial takes only options");
+		return cmd_error(-E_INVAL, "serial takes only options (see help serial)");
 	if (!p.port)
 		p = (struct serial_params){ serial_unit_port(0), 9600, 8, 'n', 1 };
 	if (unit) {
 		if (parse_u32(unit, &v) < 0 || v > 3)
-			return cmd_fail(-E_INVAL, "--unit must be 0 to 3");
+			return cmd_error(-E_INVAL, "--unit must be 0 to 3");
 		p.port = serial_unit_port(v);
 	}
 	if (port) {
 		if (parse_u32(port, &v) < 0 || v == 0 || v > 0xffff)
-			return cmd_fail(-E_INVAL, "--port must be an I/O port such as 0x3f8");
+			return cmd_error(-E_INVAL, "--port must be an I/O port such as 0x3f8");
 		p.port = (uint16_t)v;
 	}
 	if (speed) {
 		if (parse_u32(speed, &v) < 0 || v == 0 || 115200 % v)
-			return cmd_fail(-E_INVAL, "--speed must divide 115200 (e.g. 9600, 38400, 115200)");
+			return cmd_error(-E_INVAL, "--speed=%s: must divide 115200 (e.g. 9600, 38400, 115200)", speed);
 		p.speed = v;
 	}
 	if (word) {
 		if (parse_u32(word, &v) < 0 || v < 5 || v > 8)
-			return cmd_fail(-E_INVAL, "--word must be 5 to 8");
+			return cmd_error(-E_INVAL, "--word must be 5 to 8");
 		p.word = (uint8_t)v;
 	}
 	if (parity) {
@@ -51,16 +51,16 @@ static int cmd_serial(int argc, char **argv)
 		else if (!strcmp(parity, "even"))
 			p.parity = 'e';
 		else
-			return cmd_fail(-E_INVAL, "--parity must be no, odd or even");
+			return cmd_error(-E_INVAL, "--parity must be no, odd or even");
 	}
 	if (stop) {
 		if (parse_u32(stop, &v) < 0 || (v != 1 && v != 2))
-			return cmd_fail(-E_INVAL, "--stop must be 1 or 2");
+			return cmd_error(-E_INVAL, "--stop must be 1 or 2");
 		p.stop = (uint8_t)v;
 	}
 	int rc = serial_configure(&p);
 	if (rc < 0)
-		return cmd_fail(rc, "serial port");
+		return cmd_error(rc, "no serial port at 0x%x", p.port);
 	return 0;
 }
 COMMAND(serial, CMD_MENU,
@@ -97,7 +97,7 @@ static int cmd_terminal(int argc, char **argv)
 	if (argc < 0)
 		return argc;
 	if (timeout && parse_u32(timeout, &t) < 0)
-		return cmd_fail(-E_INVAL, "--timeout must be a number of seconds");
+		return cmd_error(-E_INVAL, "--timeout must be a number of seconds");
 	if (argc == 1) {
 		console_active_names(buf, sizeof(buf));
 		printf("%s\n", buf);

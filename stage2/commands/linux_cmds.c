@@ -55,7 +55,7 @@ static int cmd_kernel(int argc, char **argv)
 	int rc;
 
 	if (argc < 2)
-		return cmd_fail(-E_INVAL, "usage: kernel FILE [ARGS...]");
+		return cmd_error(-E_INVAL, "usage: kernel FILE [ARGS...]");
 	unload_kernel();
 	rc = file_load(argv[1], 0, &data, &len);
 	if (rc < 0)
@@ -65,7 +65,7 @@ static int cmd_kernel(int argc, char **argv)
 	rc = linux_parse(lb.kernel, lb.kernel_len, &lb.li);
 	if (rc < 0) {
 		unload_kernel();
-		return cmd_fail(rc, "not a Linux kernel (bzImage, boot protocol 2.02 or later)");
+		return cmd_error(rc, "%s: not a Linux kernel (bzImage, boot protocol 2.02 or later)", argv[1]);
 	}
 	lb.cmdline = join_args(argc, argv, 2);
 	if (!lb.cmdline) {
@@ -74,12 +74,12 @@ static int cmd_kernel(int argc, char **argv)
 	}
 	if (strlen(lb.cmdline) > lb.li.cmdline_size) {
 		unload_kernel();
-		return cmd_fail(-E_TOOBIG, "command line longer than this kernel accepts");
+		return cmd_error(-E_TOOBIG, "command line longer than the %u bytes this kernel accepts", (unsigned)lb.li.cmdline_size);
 	}
 	rc = linux_cmdline_scan(lb.cmdline, &opts);
 	if (rc < 0) {
 		unload_kernel();
-		return cmd_fail(rc, "bad vga= or mem= value");
+		return cmd_error(rc, "bad vga= or mem= value on the command line");
 	}
 	printf("Linux kernel, boot protocol %u.%02u, %zu KiB, setup %u bytes\n",
 	       lb.li.version >> 8, lb.li.version & 0xff, len >> 10, (unsigned)lb.li.setup_size);
@@ -98,9 +98,9 @@ static int cmd_initrd(int argc, char **argv)
 	int rc;
 
 	if (argc != 2)
-		return cmd_fail(-E_INVAL, "usage: initrd FILE");
+		return cmd_error(-E_INVAL, "usage: initrd FILE");
 	if (!lb.kernel)
-		return cmd_fail(-E_NOKERNEL, "load a kernel first");
+		return cmd_error(-E_NOKERNEL, "no kernel loaded: load one with `kernel FILE` first");
 	unload_initrd();
 	/* Load it where the kernel can take it: below initrd_addr_max and below mem=. */
 	linux_cmdline_scan(lb.cmdline, &opts);
@@ -122,7 +122,7 @@ COMMAND(initrd, CMD_MENU, "initrd FILE", "Load an initial ramdisk for the kernel
 static int cmd_boot(int argc, char **argv)
 {
 	if (!lb.kernel)
-		return cmd_fail(-E_NOKERNEL, "load one with `kernel FILE`");
+		return cmd_error(-E_NOKERNEL, "no kernel loaded: load one with `kernel FILE` first");
 	int rc = linux_boot(&lb);
 	return cmd_fail(rc, "boot");
 }

@@ -33,7 +33,7 @@ static int cmd_cat(int argc, char **argv)
 	int rc, n;
 
 	if (argc != 2)
-		return cmd_fail(-E_INVAL, "usage: cat FILE");
+		return cmd_error(-E_INVAL, "usage: cat FILE");
 	rc = file_open(&f, argv[1]);
 	if (rc < 0)
 		return cmd_fail(rc, argv[1]);
@@ -74,7 +74,7 @@ COMMAND(displaymem, CMD_MENU, "displaymem", "Show the BIOS memory map.", cmd_dis
 static int cmd_reboot(int argc, char **argv)
 {
 	machine_reboot();
-	return cmd_fail(-E_NOTSUP, "reboot failed");
+	return cmd_error(-E_NOTSUP, "the machine did not reset");
 }
 COMMAND(reboot, CMD_MENU, "reboot", "Restart the machine.", cmd_reboot);
 

@@ -58,7 +58,7 @@ static int cmd_ifconfig(int argc, char **argv)
 	if (argc < 0)
 		return argc;
 	if (argc > 1)
-		return cmd_fail(-E_INVAL, "ifconfig takes only options");
+		return cmd_error(-E_INVAL, "ifconfig takes only options (see help ifconfig)");
 	if (!address && !mask && !gateway && !server) {
 		show_netconf();
 		return 0;
@@ -86,7 +86,7 @@ static int cmd_tftpserver(int argc, char **argv)
 	uint32_t ip;
 
 	if (argc != 2 || parse_ipv4(argv[1], &ip) < 0)
-		return cmd_fail(-E_INVAL, "usage: tftpserver IP");
+		return cmd_error(-E_INVAL, "usage: tftpserver IP");
 	netconf.server = ip;
 	return 0;
 }
@@ -103,7 +103,7 @@ static int cmd_root(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 2)
-		return cmd_fail(-E_INVAL, "usage: root (DEVICE)");
+		return cmd_error(-E_INVAL, "usage: root (DEVICE)");
 	/* Reuse the path parser on "(dev)/" to validate the device name. */
 	char probe[32];
 	snprintf(probe, sizeof(probe), "%s/", argv[1]);

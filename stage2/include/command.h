@@ -55,5 +55,7 @@ int parse_options(int argc, char **argv, const struct option_spec *specs, int ns
 
 /* Print "Error: <what>: <errmsg(rc)>" and return rc (negative): commands report failures so. */
 int cmd_fail(int rc, const char *what);
+/* Print "Error: <formatted message>" and return rc (negative): for messages errmsg() can't say. */
+int cmd_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
