@@ -312,7 +312,7 @@ class Machine:
         assert "Error" not in out, out
         self.sendline("boot")
         self.expect(r"OSPREY-MARKER: booted", T_LINUX)
-        m = self.expect(r"OSPREY-CMDLINE: ([^\r\n]*)\r?\n", T_CMD)
+        m = self.expect(r"OSPREY-CMDLINE: ([^\r\n]*)\r*\n", T_CMD)
         cmdline = m.group(1)
         self.wait_exit(T_EXIT * 2)
         return cmdline

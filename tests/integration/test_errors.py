@@ -62,4 +62,6 @@ def test_initrd_cancel_with_esc(osprey):
     errors = [ln for ln in output_lines(rest) if "Error: " in ln]
     assert len(errors) == 1 and errors[0].startswith("Error: "), repr(raw)
     assert re.search(r"cancel", errors[0], re.I), errors[0]
+    # The transfer was really interrupted (it had not already finished).
+    assert "100%" not in rest, "ESC arrived after the transfer finished; use a bigger file"
     assert m.cmd("echo ok") == "ok"

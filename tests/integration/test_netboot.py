@@ -11,10 +11,10 @@ from conftest import NICS
 def test_ifconfig(osprey, nic):
     m = osprey(nic=nic)
     out = m.cmd("ifconfig")
-    assert re.search(r"(?m)^\s*address\s+10\.0\.2\.15\s*$", out), out
-    assert re.search(r"(?m)^\s*netmask\s+255\.255\.255\.0\s*$", out), out
-    assert re.search(r"(?m)^\s*gateway\s+10\.0\.2\.2\s*$", out), out
-    assert re.search(r"(?m)^\s*server\s+10\.0\.2\.2\s*$", out), out
+    assert re.search(r"(?m)^\s*address\s+10\.0\.2\.15\b", out), out
+    assert re.search(r"(?m)^\s*netmask\s+255\.255\.255\.0\b", out), out
+    assert re.search(r"(?m)^\s*gateway\s+10\.0\.2\.2\b", out), out
+    assert re.search(r"(?m)^\s*server\s+10\.0\.2\.2\b", out), out
 
 
 @pytest.mark.parametrize("nic", NICS)
