@@ -1,0 +1,71 @@
+"""Commands beyond the basics: pause, root, tftpserver, static ifconfig, help errors, and the
+loader-side options on a kernel command line (mem= keeps the initrd low, a bad vga= is refused)."""
+
+import re
+import time
+
+from conftest import T_LOAD
+from test_errors import check_error
+
+
+def test_pause_waits_for_a_key(osprey):
+    m = osprey()
+    m.sendline("pause waiting here")
+    m.expect(r"waiting here", 30)
+    m.expect(r"Press any key", 30)
+    # No prompt may come back before a key is pressed.
+    idx = m.child.expect([r"osprey> ", __import__("pexpect").TIMEOUT], timeout=3)
+    assert idx == 1, "pause returned without a key"
+    m.send("x")
+    m.wait_prompt(30)
+    assert m.cmd("echo after pause") == "after pause"
+
+
+def test_root_and_tftpserver(osprey):
+    m = osprey()
+    assert m.cmd("root") == "root (nd)"
+    assert m.cmd("root (nd)") == ""
+    check_error(m, "root (hd9)", r"hd9|device")
+    check_error(m, "tftpserver 300.1.2.3", r"usage|invalid")
+    assert m.cmd("tftpserver 10.0.2.2") == ""
+    assert "hello from tftp" in m.cmd("cat /hello.txt", timeout=60)
+
+
+def test_ifconfig_static_fields(osprey):
+    m = osprey()
+    assert m.cmd("ifconfig --address=10.0.2.99/24 --gateway=10.0.2.1 --server=10.0.2.2") == ""
+    out = m.cmd("ifconfig")
+    assert re.search(r"(?m)^source\s+static$", out), out
+    assert re.search(r"(?m)^address\s+10\.0\.2\.99$", out), out
+    assert re.search(r"(?m)^netmask\s+255\.255\.255\.0$", out), out
+    assert re.search(r"(?m)^gateway\s+10\.0\.2\.1$", out), out
+    check_error(m, "ifconfig --address=10.0.2", r"invalid")
+    check_error(m, "ifconfig --bogus=1", r"unknown option")
+    check_error(m, "help nosuchcommand", r"nosuchcommand")
+
+
+def test_mem_limits_initrd_placement(osprey):
+    m = osprey(mem=256)
+    out = m.cmd("kernel (nd)/vmlinuz console=ttyS0 mem=64M", timeout=T_LOAD)
+    assert "Error" not in out, out
+    out = m.cmd("initrd (nd)/initrd.img", timeout=T_LOAD)
+    match = re.search(r"initrd: (\d+) KiB at 0x([0-9a-f]+)", out)
+    assert match, out
+    kib, addr = int(match.group(1)), int(match.group(2), 16)
+    assert addr + kib * 1024 <= 64 << 20, f"initrd at {addr:#x} ends above mem=64M"
+    assert addr >= 1 << 20
+
+
+def test_initrd_without_mem_goes_high(osprey):
+    m = osprey(mem=256)
+    assert "Error" not in m.cmd("kernel (nd)/vmlinuz console=ttyS0", timeout=T_LOAD)
+    out = m.cmd("initrd (nd)/initrd.img", timeout=T_LOAD)
+    match = re.search(r"initrd: (\d+) KiB at 0x([0-9a-f]+)", out)
+    assert match, out
+    assert int(match.group(2), 16) > 128 << 20, "initrd should be placed as high as it fits"
+
+
+def test_bad_vga_value_refused(osprey):
+    m = osprey()
+    check_error(m, "kernel (nd)/vmlinuz console=ttyS0 vga=bogus", r"vga=", timeout=T_LOAD)
+    check_error(m, "initrd (nd)/initrd.img", r"no kernel")
