@@ -126,7 +126,9 @@ class Machine:
              "-display", "none",
              # stdio serial without signal handling: a ^C is a key for the guest.
              "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
-             "-monitor", "none", "-no-reboot"]
+             "-no-reboot"]
+        if not any(x == "-monitor" for x in self.extra_args):
+            a += ["-monitor", "none"]
         if self.tftp_root is not None and self.nic:
             netdev = f"user,id=n0,tftp={self.tftp_root}"
             if self.bootfile:
