@@ -1,0 +1,1 @@
+/* e1000.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* eepro100.c: placeholder until written. */

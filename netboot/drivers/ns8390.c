@@ -1,0 +1,1 @@
+/* ns8390.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* pcnet32.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* rtl8139.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* virtio_net.c: placeholder until written. */

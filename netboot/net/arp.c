@@ -1,0 +1,1 @@
+/* arp.c: placeholder until written. */

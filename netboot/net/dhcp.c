@@ -1,0 +1,1 @@
+/* dhcp.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* eth.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* icmp.c: placeholder until written. */

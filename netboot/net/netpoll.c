@@ -1,0 +1,1 @@
+/* netpoll.c: placeholder until written. */

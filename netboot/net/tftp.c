@@ -1,0 +1,1 @@
+/* tftp.c: placeholder until written. */

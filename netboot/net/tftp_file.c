@@ -1,0 +1,1 @@
+/* tftp_file.c: placeholder until written. */

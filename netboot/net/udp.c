@@ -1,0 +1,1 @@
+/* udp.c: placeholder until written. */

@@ -1,0 +1,76 @@
+/* netdev.h: what a NIC driver provides (frames in and out, nothing else) and how drivers
+ * register themselves (a linker-section table, so configure picks drivers by linking them). */
+#ifndef OSPREY_NETDEV_H
+#define OSPREY_NETDEV_H
+
+#include "lib.h"
+#include "pci.h"
+
+#define ETH_FRAME_MAX 1514        /* without FCS: what transmit takes and poll returns */
+#define ETH_RXBUF_SIZE 1536       /* size of the buffer poll copies into */
+
+struct netdev;
+
+struct netdev_ops {
+	/* Reset the chip, set up rings, enable receive and transmit. */
+	int (*open)(struct netdev *nd);
+	/* Send one frame (14-byte Ethernet header included, 60..1514 bytes: the driver pads short
+	 * frames). The driver copies the frame; returns 0, or -E_TIMEOUT/-E_IO. */
+	int (*transmit)(struct netdev *nd, const void *frame, size_t len);
+	/* Copy one received frame into buf (ETH_RXBUF_SIZE bytes) and return its length (no FCS),
+	 * 0 when nothing is waiting, or -E_IO. Never blocks. */
+	int (*poll)(struct netdev *nd, void *buf);
+	/* Stop DMA and leave the chip quiet (before a kernel starts). */
+	void (*close)(struct netdev *nd);
+	/* 1: link up, 0: down, -E_NOTSUP: the chip cannot tell. */
+	int (*link)(struct netdev *nd);
+};
+
+struct netdev {
+	const char *driver;           /* "rtl8139" */
+	const char *chip;             /* "RTL8139", from the matching ID entry */
+	const struct netdev_ops *ops;
+	struct pci_dev pci;
+	uint8_t mac[6];
+	bool is_open;
+	void *priv;                   /* the driver's state */
+};
+
+struct pci_id {
+	uint16_t vendor, device;
+	const char *name;
+};
+
+struct nic_driver {
+	const char *name;
+	const struct pci_id *ids;
+	size_t nids;
+	/* Claim pci (already matched by ID): enable it, reset the chip, read the MAC, fill nd->ops
+	 * and nd->priv. The chip stays quiet until open. Returns 0 or -E_*. */
+	int (*probe)(struct netdev *nd);
+};
+
+#define NIC_DRIVER(var)                                                                     \
+	static const struct nic_driver var                                                  \
+	__attribute__((used, section("osprey_nics"), aligned(sizeof(void *))))
+
+extern const struct nic_driver __start_osprey_nics[], __stop_osprey_nics[];
+#define for_each_nic_driver(d) \
+	for (const struct nic_driver *d = __start_osprey_nics; d < __stop_osprey_nics; d++)
+
+/* The NIC osprey uses (NULL when none was claimed). */
+extern struct netdev *net_dev;
+
+/* Find network devices on PCI and let the first matching driver claim the first NIC. */
+int netdev_probe_all(void);
+/* The matching driver for a PCI device, or NULL. */
+const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const struct pci_id **id);
+
+/* What the stack calls (open the device on first use). */
+int netdev_transmit(const void *frame, size_t len);
+int netdev_poll(void *buf);
+
+/* Physical address for DMA: osprey runs flat without paging, so it is the pointer itself. */
+static inline uint32_t virt_to_bus(const void *p) { return (uint32_t)(uintptr_t)p; }
+
+#endif

@@ -1,0 +1,35 @@
+/* tftp.h: TFTP client (RFC 1350) with options (RFC 2347): blksize (2348), tsize and timeout
+ * (2349), windowsize (7440). A stream: open, read in order, close. */
+#ifndef OSPREY_TFTP_H
+#define OSPREY_TFTP_H
+
+#include "lib.h"
+
+#define TFTP_PORT 69
+#define TFTP_DEFAULT_BLKSIZE 1468   /* largest that fits one Ethernet frame: 1500-20-8-4 */
+#define TFTP_DEFAULT_WINDOW 16
+
+struct tftp_opts {
+	uint16_t blksize;           /* 0: TFTP_DEFAULT_BLKSIZE; 512 disables the option */
+	uint16_t windowsize;        /* 0: TFTP_DEFAULT_WINDOW; 1 disables the option */
+	bool no_options;            /* send a plain RFC 1350 request */
+};
+
+struct tftp_conn;
+
+/* Send the read request and wait for the first answer (OACK or DATA 1). Fills *size with the
+ * tsize the server announced (0 when unknown). -E_NOENT / -E_ACCESS / -E_IO with the server's
+ * message in tftp_last_error, -E_TIMEOUT, -E_CANCELED. */
+int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
+	      const struct tftp_opts *opts, uint64_t *size);
+/* Read up to len bytes of the file, in order; returns bytes (0 at the end) or -E_*. */
+int tftp_read(struct tftp_conn *c, void *buf, size_t len);
+/* Close (telling the server when the transfer stopped early). */
+void tftp_close(struct tftp_conn *c);
+/* The negotiated block and window sizes of an open connection (for ifconfig/bench output). */
+void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize);
+
+/* The text of the last TFTP ERROR packet a server sent ("" when none). */
+extern char tftp_last_error[128];
+
+#endif

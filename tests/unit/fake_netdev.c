@@ -1,0 +1,1 @@
+/* fake_netdev.c: placeholder until written. */

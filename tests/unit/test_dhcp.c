@@ -1,0 +1,1 @@
+/* test_dhcp.c: placeholder until written. */

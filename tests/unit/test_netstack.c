@@ -1,0 +1,1 @@
+/* test_netstack.c: placeholder until written. */

@@ -1,0 +1,1 @@
+/* test_sha256.c: placeholder until written. */

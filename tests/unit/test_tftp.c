@@ -1,0 +1,1 @@
+/* test_tftp.c: placeholder until written. */
