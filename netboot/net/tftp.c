@@ -1,1 +1,566 @@
-/* tftp.c: placeholder until written. */
+/* tftp.c: TFTP read client (RFC 1350) with option negotiation (RFC 2347/2348/2349) and windows (RFC 7440). */
+#include "errors.h"
+#include "netstack.h"
+#include "tftp.h"
+#include "timer.h"
+
+#define OP_RRQ 1
+#define OP_DATA 3
+#define OP_ACK 4
+#define OP_ERROR 5
+#define OP_OACK 6
+
+#define ERR_UNDEFINED 0
+#define ERR_NOT_FOUND 1
+#define ERR_ACCESS 2
+#define ERR_UNKNOWN_TID 5
+#define ERR_OPTION 8
+
+#define TFTP_MIN_BLKSIZE 8
+#define TFTP_MAX_BLKSIZE TFTP_DEFAULT_BLKSIZE   /* no IP fragments: one block per frame */
+#define TFTP_MAX_WINDOW 64
+#define TFTP_TIMEOUT_OPT 2                      /* seconds, asked of the server */
+#define TFTP_RTO_MS 1000                        /* our first retransmit, doubling */
+#define TFTP_TRIES 5                            /* timeouts in a row before giving up */
+#define TFTP_REQ_MAX 512
+#define FIFO_SIZE (TFTP_MAX_WINDOW * TFTP_MAX_BLKSIZE)
+
+char tftp_last_error[128];
+
+struct tftp_conn {
+	bool in_use;
+	uint32_t server;
+	uint16_t lport;
+	uint16_t tid;                 /* the server's port: 0 until its first answer */
+	bool answered;                /* OACK or DATA 1 seen */
+	uint16_t ask_blksize, ask_window;      /* what we asked for (0: not asked) */
+	bool ask_tsize, ask_timeout;
+	uint16_t blksize, window;     /* in force */
+	uint64_t tsize;
+
+	uint64_t next;                /* the next block expected, counting from 1 (no wrap) */
+	uint64_t acked;               /* the last block we acknowledged */
+	bool done;                    /* the last (short) block arrived */
+	int err;                      /* sticky failure */
+	bool peer_error;              /* the server ended it with an ERROR */
+	bool reacked;                 /* a gap/duplicate was answered since the last progress */
+	bool progress;                /* something useful arrived since the last wait */
+
+	/* Replies are sent from the poll loop, never from inside the receive handler. */
+	bool ack_due;                 /* send ACK(next - 1) */
+	bool ack_deferred;            /* the window is complete but there is no room for the next */
+	bool err8_due;                /* reject the OACK */
+	bool err5_due;                /* tell a stray sender it is not our peer */
+	uint32_t err5_ip;
+	uint16_t err5_port;
+
+	uint64_t timer_start;         /* when the retransmit timer was last (re)started */
+	unsigned rto_ms, tries;
+
+	/* Where in-order data goes: straight into the reader's buffer while one waits and
+	 * nothing is queued, else into the FIFO (room for a whole window of the largest blocks). */
+	uint8_t *dst;
+	size_t dst_len, dst_got;
+	size_t head, count;
+	size_t req_len;
+	uint8_t req[TFTP_REQ_MAX];
+	uint8_t fifo[FIFO_SIZE];
+};
+
+static struct tftp_conn conn;
+
+/* ---- the receive FIFO --------------------------------------------------------------- */
+
+static size_t fifo_free(const struct tftp_conn *c)
+{
+	return FIFO_SIZE - c->count;
+}
+
+static void fifo_put(struct tftp_conn *c, const uint8_t *p, size_t n)
+{
+	size_t tail = (c->head + c->count) % FIFO_SIZE;
+	size_t first = MIN(n, FIFO_SIZE - tail);
+
+	memcpy(c->fifo + tail, p, first);
+	memcpy(c->fifo, p + first, n - first);
+	c->count += n;
+}
+
+static size_t fifo_take(struct tftp_conn *c, uint8_t *buf, size_t len)
+{
+	size_t n = MIN(len, c->count);
+	size_t first = MIN(n, FIFO_SIZE - c->head);
+
+	memcpy(buf, c->fifo + c->head, first);
+	memcpy(buf + first, c->fifo, n - first);
+	c->head = (c->head + n) % FIFO_SIZE;
+	c->count -= n;
+	if (!c->count)
+		c->head = 0;
+	return n;
+}
+
+/* ---- sending ------------------------------------------------------------------------ */
+
+static int send_error(uint32_t ip, uint16_t lport, uint16_t port, uint16_t code, const char *msg)
+{
+	uint8_t pkt[64];
+	size_t n = strnlen(msg, sizeof(pkt) - 5);
+
+	pkt[0] = 0;
+	pkt[1] = OP_ERROR;
+	pkt[2] = (uint8_t)(code >> 8);
+	pkt[3] = (uint8_t)code;
+	memcpy(pkt + 4, msg, n);
+	pkt[4 + n] = 0;
+	return udp_send(ip, lport, port, pkt, 5 + n);
+}
+
+static int send_ack(struct tftp_conn *c)
+{
+	uint8_t pkt[4];
+	uint16_t block = (uint16_t)(c->next - 1);
+
+	pkt[0] = 0;
+	pkt[1] = OP_ACK;
+	pkt[2] = (uint8_t)(block >> 8);
+	pkt[3] = (uint8_t)block;
+	c->acked = c->next - 1;
+	c->timer_start = timer_ms();
+	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
+}
+
+/* Ask for an acknowledgement of everything received so far: at once when the FIFO can take
+ * the window that answers it, else when the reader has made room. */
+static void want_ack(struct tftp_conn *c)
+{
+	if (c->done || fifo_free(c) >= (size_t)c->window * c->blksize)
+		c->ack_due = true;
+	else
+		c->ack_deferred = true;
+}
+
+/* Send what the receive handler decided on. */
+static int flush(struct tftp_conn *c)
+{
+	int rc = 0;
+
+	if (c->ack_deferred && fifo_free(c) >= (size_t)c->window * c->blksize) {
+		c->ack_deferred = false;
+		c->ack_due = true;
+	}
+	if (c->err5_due) {
+		c->err5_due = false;
+		send_error(c->err5_ip, c->lport, c->err5_port, ERR_UNKNOWN_TID, "unknown transfer ID");
+	}
+	if (c->err8_due) {
+		c->err8_due = false;
+		send_error(c->server, c->lport, c->tid, ERR_OPTION, "option negotiation failed");
+	}
+	if (c->ack_due && !c->err) {
+		c->ack_due = false;
+		rc = send_ack(c);
+	}
+	return rc;
+}
+
+/* ---- receiving ---------------------------------------------------------------------- */
+
+static bool name_is(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+		if (x != *b)
+			return false;
+	}
+	return *a == *b;
+}
+
+/* A decimal option value (untrusted, NUL-terminated within its packet). */
+static int parse_value(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -E_PROTO;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+			return -E_PROTO;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Apply an OACK (p: after the opcode, n bytes): only options we asked for, with values no
+ * larger than asked. Returns 0 or -E_PROTO. */
+static int parse_oack(struct tftp_conn *c, const uint8_t *p, size_t n)
+{
+	uint16_t blksize = 512, window = 1;
+	uint64_t tsize = 0, v;
+	unsigned seen = 0;
+	size_t pos = 0;
+
+	while (pos < n) {
+		const char *name = (const char *)p + pos;
+		size_t nl = strnlen(name, n - pos);
+		if (nl == 0 || nl == n - pos)
+			return -E_PROTO;
+		pos += nl + 1;
+		const char *val = (const char *)p + pos;
+		size_t vl = strnlen(val, n - pos);
+		if (pos >= n || vl == n - pos || parse_value(val, &v) < 0)
+			return -E_PROTO;
+		pos += vl + 1;
+
+		unsigned bit;
+		if (name_is(name, "blksize") && c->ask_blksize) {
+			if (v < TFTP_MIN_BLKSIZE || v > c->ask_blksize)
+				return -E_PROTO;
+			blksize = (uint16_t)v;
+			bit = 1;
+		} else if (name_is(name, "windowsize") && c->ask_window) {
+			if (v < 1 || v > c->ask_window)
+				return -E_PROTO;
+			window = (uint16_t)v;
+			bit = 2;
+		} else if (name_is(name, "tsize") && c->ask_tsize) {
+			tsize = v;
+			bit = 4;
+		} else if (name_is(name, "timeout") && c->ask_timeout) {
+			if (v < 1 || v > TFTP_TIMEOUT_OPT)
+				return -E_PROTO;
+			bit = 8;
+		} else {
+			return -E_PROTO;          /* not something we asked for */
+		}
+		if (seen & bit)
+			return -E_PROTO;
+		seen |= bit;
+	}
+	c->blksize = blksize;
+	c->window = window;
+	c->tsize = tsize;
+	return 0;
+}
+
+/* Set the sticky error from a server's ERROR packet (p: after the opcode). */
+static void take_error(struct tftp_conn *c, const uint8_t *p, size_t n)
+{
+	uint16_t code = n >= 2 ? get_be16(p) : ERR_UNDEFINED;
+	size_t ml = n > 2 ? strnlen((const char *)p + 2, MIN(n - 2, sizeof(tftp_last_error) - 1)) : 0;
+
+	if (ml)
+		memcpy(tftp_last_error, p + 2, ml);
+	tftp_last_error[ml] = '\0';
+	c->err = code == ERR_NOT_FOUND ? -E_NOENT : code == ERR_ACCESS ? -E_ACCESS : -E_IO;
+	c->peer_error = true;
+	c->progress = true;
+}
+
+/* One DATA packet from our peer. */
+static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, size_t n)
+{
+	uint16_t ahead = (uint16_t)(block - (uint16_t)c->next);
+
+	if (ahead != 0) {
+		/* A gap (ahead < half the space) means blocks were lost: ask for the window again
+		 * from the last in-order block (RFC 7440). An old block while nothing new has come
+		 * since our last ACK means that ACK was lost. Either way, answer once. */
+		bool behind = ahead >= 0x8000;
+		if (c->reacked || c->ack_deferred || (behind && c->next - 1 != c->acked))
+			return;
+		c->reacked = true;
+		c->ack_due = true;
+		return;
+	}
+	if (c->done || n > c->blksize)
+		return;
+
+	size_t direct = 0;
+	if (c->dst && !c->count)
+		direct = MIN(n, c->dst_len - c->dst_got);
+	if (n - direct > fifo_free(c))
+		return;                           /* no room (the server overran the window) */
+	if (direct) {
+		memcpy(c->dst + c->dst_got, p, direct);
+		c->dst_got += direct;
+	}
+	fifo_put(c, p + direct, n - direct);
+
+	c->next++;
+	c->progress = true;
+	c->reacked = false;
+	if (n < c->blksize) {
+		c->done = true;
+		c->ack_due = true;
+	} else if (c->next - 1 - c->acked >= c->window) {
+		want_ack(c);
+	}
+}
+
+static void tftp_rx(void *ctx, uint32_t src_ip, uint16_t src_port, uint32_t dst_ip,
+		    const uint8_t *data, size_t len)
+{
+	struct tftp_conn *c = ctx;
+
+	if (!c->in_use || src_ip != c->server || len < 2 || c->err)
+		return;
+	uint16_t op = get_be16(data);
+	if (c->tid && src_port != c->tid) {
+		if (op != OP_ERROR && !c->err5_due) {     /* never answer an error with an error */
+			c->err5_due = true;
+			c->err5_ip = src_ip;
+			c->err5_port = src_port;
+		}
+		return;
+	}
+
+	if (op == OP_ERROR) {
+		take_error(c, data + 2, len - 2);
+		return;
+	}
+	if (op == OP_OACK) {
+		if (c->answered) {
+			/* The server did not get our ACK 0 and repeats itself. */
+			if (c->next == 1 && !c->reacked) {
+				c->reacked = true;
+				c->ack_due = true;
+			}
+			return;
+		}
+		c->tid = src_port;
+		c->answered = true;
+		c->progress = true;
+		if (parse_oack(c, data + 2, len - 2) < 0) {
+			c->err = -E_PROTO;
+			c->err8_due = true;
+			return;
+		}
+		c->ack_due = true;                /* ACK 0 starts the data */
+		return;
+	}
+	if (op == OP_DATA && len >= 4) {
+		uint16_t block = get_be16(data + 2);
+		if (!c->answered) {
+			if (block != 1 || len - 4 > 512)
+				return;
+			/* The server ignored our options: RFC 1350 defaults. */
+			c->tid = src_port;
+			c->answered = true;
+			c->blksize = 512;
+			c->window = 1;
+			c->tsize = 0;
+		}
+		take_data(c, block, data + 4, len - 4);
+	}
+}
+
+/* ---- the wait loop ------------------------------------------------------------------ */
+
+static bool wait_done(void *ctx)
+{
+	struct tftp_conn *c = ctx;
+
+	return c->progress || c->err || c->ack_due || c->err5_due || c->err8_due ||
+	       (c->dst && c->dst_got >= c->dst_len);
+}
+
+static int retransmit(struct tftp_conn *c)
+{
+	if (!c->answered) {
+		c->timer_start = timer_ms();
+		return udp_send(c->server, c->lport, TFTP_PORT, c->req, c->req_len);
+	}
+	return send_ack(c);
+}
+
+/* Poll until something happens; on silence retransmit with backoff, and give up after
+ * TFTP_TRIES timeouts in a row. Returns 0 or the (sticky) error. */
+static int wait_step(struct tftp_conn *c)
+{
+	int rc;
+
+	rc = flush(c);
+	if (rc < 0)
+		return c->err = rc;
+	if (wait_done(c))
+		goto out;
+	rc = net_wait(wait_done, c, c->timer_start + c->rto_ms);
+	if (rc == -E_TIMEOUT) {
+		if (++c->tries >= TFTP_TRIES)
+			return c->err = -E_TIMEOUT;
+		c->rto_ms *= 2;
+		rc = retransmit(c);
+		if (rc < 0)
+			return c->err = rc;
+		return 0;
+	}
+	if (rc < 0)
+		return c->err = rc;
+out:
+	if (c->progress) {
+		c->progress = false;
+		c->tries = 0;
+		c->rto_ms = TFTP_RTO_MS;
+		c->timer_start = timer_ms();
+	}
+	rc = flush(c);
+	if (rc < 0 && !c->err)
+		c->err = rc;
+	return c->err;
+}
+
+/* ---- the API ------------------------------------------------------------------------ */
+
+static size_t put_str(uint8_t *p, size_t pos, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (pos + n > TFTP_REQ_MAX)
+		return TFTP_REQ_MAX + 1;          /* marks overflow; checked by the caller */
+	memcpy(p + pos, s, n);
+	return pos + n;
+}
+
+static size_t put_opt(uint8_t *p, size_t pos, const char *name, unsigned v)
+{
+	char num[12];
+
+	snprintf(num, sizeof(num), "%u", v);
+	pos = put_str(p, pos, name);
+	return pos > TFTP_REQ_MAX ? pos : put_str(p, pos, num);
+}
+
+/* Build the read request from opts into c->req. */
+static int build_request(struct tftp_conn *c, const char *path, const struct tftp_opts *opts)
+{
+	size_t pos = 2;
+
+	c->req[0] = 0;
+	c->req[1] = OP_RRQ;
+	pos = put_str(c->req, pos, path);
+	if (pos <= TFTP_REQ_MAX)
+		pos = put_str(c->req, pos, "octet");
+	if (!opts->no_options) {
+		unsigned bs = opts->blksize ? opts->blksize : TFTP_DEFAULT_BLKSIZE;
+		unsigned ws = opts->windowsize ? opts->windowsize : TFTP_DEFAULT_WINDOW;
+		bs = MIN(MAX(bs, TFTP_MIN_BLKSIZE), TFTP_MAX_BLKSIZE);
+		ws = MIN(ws, TFTP_MAX_WINDOW);
+		if (bs != 512 && pos <= TFTP_REQ_MAX) {
+			c->ask_blksize = (uint16_t)bs;
+			pos = put_opt(c->req, pos, "blksize", bs);
+		}
+		if (pos <= TFTP_REQ_MAX) {
+			c->ask_tsize = true;
+			pos = put_opt(c->req, pos, "tsize", 0);
+		}
+		if (pos <= TFTP_REQ_MAX) {
+			c->ask_timeout = true;
+			pos = put_opt(c->req, pos, "timeout", TFTP_TIMEOUT_OPT);
+		}
+		if (ws > 1 && pos <= TFTP_REQ_MAX) {
+			c->ask_window = (uint16_t)ws;
+			pos = put_opt(c->req, pos, "windowsize", ws);
+		}
+	}
+	if (pos > TFTP_REQ_MAX)
+		return -E_INVAL;                  /* the path is too long for a request */
+	c->req_len = pos;
+	return 0;
+}
+
+int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
+	      const struct tftp_opts *opts, uint64_t *size)
+{
+	static const struct tftp_opts defaults;
+	struct tftp_conn *c = &conn;
+	int rc;
+
+	if (!out || !path || !*path || !server)
+		return -E_INVAL;
+	if (!opts)
+		opts = &defaults;
+	if (c->in_use)
+		tftp_close(c);
+	tftp_last_error[0] = '\0';
+
+	/* Everything before the FIFO; the FIFO's bytes are never read before written. */
+	memset(c, 0, offsetof(struct tftp_conn, fifo));
+	c->server = server;
+	c->next = 1;
+	c->blksize = 512;
+	c->window = 1;
+	c->rto_ms = TFTP_RTO_MS;
+	rc = build_request(c, path, opts);
+	if (rc < 0)
+		return rc;
+	c->lport = udp_ephemeral_port();
+	rc = udp_bind(c->lport, tftp_rx, c);
+	if (rc < 0)
+		return rc;
+	c->in_use = true;
+
+	c->timer_start = timer_ms();
+	rc = udp_send(server, c->lport, TFTP_PORT, c->req, c->req_len);
+	if (rc < 0)
+		goto err_close;
+	while (!c->answered && !c->err)
+		wait_step(c);
+	if (c->err) {
+		rc = c->err;
+		goto err_close;
+	}
+	if (size)
+		*size = c->tsize;
+	*out = c;
+	return 0;
+
+err_close:
+	tftp_close(c);
+	return rc;
+}
+
+int tftp_read(struct tftp_conn *c, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	size_t got;
+
+	if (!c || !c->in_use || (!buf && len))
+		return -E_INVAL;
+	len = MIN(len, (size_t)0x7fffffff);
+	got = fifo_take(c, out, len);
+	/* Direct copies into buf only start with the FIFO empty, so data stays in order. */
+	while (got < len && !c->done && !c->err) {
+		c->dst = out;
+		c->dst_len = len;
+		c->dst_got = got;
+		wait_step(c);
+		got = c->dst_got;
+		c->dst = NULL;
+	}
+	if (c->err && (c->err == -E_CANCELED || !got))
+		return c->err;
+	flush(c);                                 /* room was made: a deferred ACK may go */
+	return (int)got;
+}
+
+void tftp_close(struct tftp_conn *c)
+{
+	if (!c || !c->in_use)
+		return;
+	flush(c);
+	if (c->tid && !c->done && !c->peer_error && c->err != -E_PROTO)
+		send_error(c->server, c->lport, c->tid, ERR_UNDEFINED, "aborted");
+	udp_unbind(c->lport);
+	c->in_use = false;
+	c->dst = NULL;
+}
+
+void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize)
+{
+	if (blksize)
+		*blksize = c ? c->blksize : 0;
+	if (windowsize)
+		*windowsize = c ? c->window : 0;
+}

@@ -61,8 +61,11 @@ int pxe_call(uint16_t opcode, void *params);
 /* Map a PXE status to an -E_* code. */
 int pxe_status_rc(int status);
 
-/* Registers the (nd) backend that reads files through the ROM's TFTP API. */
-void pxe_tftp_init(void);
+/* The file backend that reads through the ROM's TFTP API (tftp_file.c picks it for (nd)). */
+struct file_backend;
+extern const struct file_backend pxe_tftp_backend;
+/* Shut the NIC down and unload the PXE stack now (a native driver takes the NIC over). */
+void pxe_unload(void);
 /* Fill netconf from the cached DHCP replies. */
 int pxe_read_cached_info(void);
 

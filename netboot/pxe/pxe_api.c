@@ -45,8 +45,6 @@ static bool try_pxenv(uint32_t so)
 	return entry != 0;
 }
 
-static void pxe_unload(void);
-
 int pxe_find(void)
 {
 	struct bios_regs r = { 0 };
@@ -99,10 +97,12 @@ int pxe_status_rc(int status)
 }
 
 /* Leave no PXE code running under a kernel: shut the NIC down and unload the stack (spec 4.4). */
-static void pxe_unload(void)
+void pxe_unload(void)
 {
 	static uint16_t block[16];
 
+	if (!entry)
+		return;
 	memset(block, 0, sizeof(block));
 	pxe_call(PXENV_UNDI_SHUTDOWN, block);
 	memset(block, 0, sizeof(block));

@@ -1,4 +1,5 @@
-/* pxe_tftp.c: the (nd) file backend over the PXE ROM's TFTP API (one open file at a time). */
+/* pxe_tftp.c: reading (nd) files through the PXE ROM's TFTP API (one open file at a time), for
+ * machines whose NIC has no native driver. */
 #include "bios.h"
 #include "errors.h"
 #include "file.h"
@@ -132,14 +133,9 @@ static void pxe_tftp_close(struct file *f)
 	st.open = false;
 }
 
-static const struct file_backend pxe_tftp_backend = {
+const struct file_backend pxe_tftp_backend = {
 	.device = "nd",
 	.open = pxe_tftp_open,
 	.read = pxe_tftp_read,
 	.close = pxe_tftp_close,
 };
-
-void pxe_tftp_init(void)
-{
-	file_register_backend(&pxe_tftp_backend);
-}

@@ -4,13 +4,34 @@
 #include "errors.h"
 #include "file.h"
 #include "net.h"
+#include "netdev.h"
+#include "netstack.h"
+#include "pxe.h"
+
+static void show_nic(void)
+{
+	const uint8_t *m;
+	int link;
+
+	if (!net_dev) {
+		printf("driver   none%s\n", pxe_present() ? " (files through the PXE ROM)" : "");
+		return;
+	}
+	m = net_dev->mac;
+	link = net_dev->ops->link ? net_dev->ops->link(net_dev) : -E_NOTSUP;
+	printf("driver   %s (%s) at PCI %02x:%02x.%x\n", net_dev->driver, net_dev->chip,
+	       net_dev->pci.bus, net_dev->pci.dev, net_dev->pci.fn);
+	printf("mac      %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
+	printf("link     %s\n", link > 0 ? "up" : link == 0 ? "down" : "unknown");
+}
 
 static void show_netconf(void)
 {
 	char a[16];
 
+	show_nic();
 	if (!netconf.configured) {
-		printf("Network not configured (no PXE stack found and no address set).\n");
+		printf("Network not configured (no address: use dhcp or ifconfig --address).\n");
 		return;
 	}
 	printf("source   %s\n", netconf.source);
@@ -24,6 +45,31 @@ static void show_netconf(void)
 		printf("bootfile %s\n", netconf.bootfile);
 	if (netconf.hostname[0])
 		printf("hostname %s\n", netconf.hostname);
+}
+
+/* Network devices on PCI and the driver (if any) compiled in for each. */
+int list_network_devices(void)
+{
+	struct pci_dev devs[64];
+	int n = pci_scan(devs, ARRAY_SIZE(devs)), found = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct pci_id *id;
+		const struct nic_driver *drv;
+
+		if (devs[i].class_code != PCI_CLASS_NETWORK)
+			continue;
+		drv = netdev_driver_for(&devs[i], &id);
+		printf("%02x:%02x.%x %04x:%04x  %-10s %s%s\n", devs[i].bus, devs[i].dev, devs[i].fn,
+		       devs[i].vendor, devs[i].device, drv ? drv->name : "-",
+		       drv ? id->name : "no driver compiled in",
+		       net_dev && net_dev->pci.bus == devs[i].bus && net_dev->pci.dev == devs[i].dev &&
+		       net_dev->pci.fn == devs[i].fn ? "  (in use)" : "");
+		found++;
+	}
+	if (!found)
+		printf("No network device found on PCI.\n");
+	return 0;
 }
 
 /* Parse IP or IP/PREFIX; *mask is set only when a prefix was given. */
@@ -47,10 +93,10 @@ static int parse_address(const char *s, uint32_t *ip, uint32_t *mask)
 
 static int cmd_ifconfig(int argc, char **argv)
 {
-	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL;
+	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL, *list = NULL;
 	const struct option_spec opts[] = {
 		{ "address", true, &address }, { "mask", true, &mask },
-		{ "gateway", true, &gateway }, { "server", true, &server },
+		{ "gateway", true, &gateway }, { "server", true, &server }, { "list", false, &list },
 	};
 	struct netconf nc = netconf;
 
@@ -59,6 +105,8 @@ static int cmd_ifconfig(int argc, char **argv)
 		return argc;
 	if (argc > 1)
 		return cmd_error(-E_INVAL, "ifconfig takes only options (see help ifconfig)");
+	if (list)
+		return list_network_devices();
 	if (!address && !mask && !gateway && !server) {
 		show_netconf();
 		return 0;
@@ -74,12 +122,19 @@ static int cmd_ifconfig(int argc, char **argv)
 	nc.configured = nc.ip != 0;
 	if (address)
 		strlcpy(nc.source, "static", sizeof(nc.source));
+	/* A mask that does not fit the address class is still the user's choice; a gateway
+	 * off the subnet is not reachable. */
+	if (nc.gateway && nc.mask && (nc.gateway & nc.mask) != (nc.ip & nc.mask))
+		return cmd_error(-E_INVAL, "gateway is not on the subnet of the address");
 	netconf = nc;
+	if (net_dev)
+		arp_flush();
 	return 0;
 }
 COMMAND(ifconfig, CMD_MENU,
-	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP]",
-	"Show the network configuration, or set parts of it.", cmd_ifconfig);
+	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP] [--list]",
+	"Show the NIC and the network configuration, or set parts of it; --list shows the network "
+	"devices found on PCI and which driver claims each.", cmd_ifconfig);
 
 static int cmd_tftpserver(int argc, char **argv)
 {

@@ -2,12 +2,15 @@
 #include "command.h"
 #include "errors.h"
 
+char err_detail[128];
+
 int cmd_fail(int rc, const char *what)
 {
-	if (what && *what)
-		printf("Error: %s: %s\n", what, errmsg(rc));
-	else
-		printf("Error: %s\n", errmsg(rc));
+	printf("Error: %s%s%s", what && *what ? what : "", what && *what ? ": " : "", errmsg(rc));
+	if (err_detail[0])
+		printf(" (%s)", err_detail);
+	printf("\n");
+	err_detail[0] = 0;
 	return rc < 0 ? rc : -rc;
 }
 

@@ -26,4 +26,8 @@ enum {
 /* A short English message for rc (positive or negative). Never NULL. */
 const char *errmsg(int rc);
 
+/* Detail of the last failure that errmsg() cannot know (a TFTP server's ERROR text): set by the
+ * layer that saw it, printed and cleared by cmd_fail(). */
+extern char err_detail[128];
+
 #endif

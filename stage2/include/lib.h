@@ -53,5 +53,7 @@ static inline uint16_t get_be16(const void *p) { const uint8_t *b = p; return (u
 static inline uint32_t get_be32(const void *p) { const uint8_t *b = p; return (uint32_t)b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]; }
 static inline void put_le16(void *p, uint16_t v) { uint8_t *b = p; b[0] = v; b[1] = v >> 8; }
 static inline void put_le32(void *p, uint32_t v) { uint8_t *b = p; b[0] = v; b[1] = v >> 8; b[2] = v >> 16; b[3] = v >> 24; }
+static inline void put_be16(void *p, uint16_t v) { uint8_t *b = p; b[0] = v >> 8; b[1] = v; }
+static inline void put_be32(void *p, uint32_t v) { uint8_t *b = p; b[0] = v >> 24; b[1] = v >> 16; b[2] = v >> 8; b[3] = v; }
 
 #endif

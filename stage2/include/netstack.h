@@ -65,7 +65,7 @@ void udp_receive(uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len);
  * Retries after 4, 8, 16, 32 s (PXE spec); gives up after timeout_s seconds in all (0: the
  * full schedule, 60 s). The last reply is kept in dhcp_last_reply for options like 209/210. */
 int dhcp_configure(bool bootp, unsigned timeout_s);
-extern uint8_t dhcp_last_reply[1024];
+extern uint8_t dhcp_last_reply[UDP_PAYLOAD_MAX];   /* a whole reply: we advertise 1472 (option 57) */
 extern size_t dhcp_last_reply_len;
 
 #endif

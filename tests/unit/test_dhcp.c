@@ -1,1 +1,337 @@
-/* test_dhcp.c: placeholder until written. */
+/* test_dhcp.c: the DHCP/BOOTP client against a scripted server on the fake NIC (DORA, NAK, BOOTP, timeouts, junk). */
+#include "test.h"
+#include "bootp.h"
+#include "errors.h"
+#include "fake_netdev.h"
+#include "net.h"
+#include "netdev.h"
+#include "netstack.h"
+
+#define OFFER_IP 0x0a000032u     /* 10.0.0.50 */
+
+/* What the scripted server does. */
+static struct {
+	bool bootp;            /* answer BOOTREQUESTs BOOTP style */
+	int naks;              /* NAK this many REQUESTs first */
+	bool silent;           /* answer nothing */
+	bool junk_first;       /* before each real answer, inject junk (wrong xid/chaddr/op, short) */
+	bool big_reply;        /* pad the ACK to ~1400 bytes, 209/210 near the end */
+	int discovers, requests, bootreqs;
+	uint8_t last_req[UDP_PAYLOAD_MAX];
+	size_t last_req_len;
+	uint16_t last_flags;
+	uint32_t req_ip, req_sid;   /* options 50 and 54 of the last REQUEST */
+} srv;
+
+static uint8_t rep[1500];
+static size_t rlen;
+
+static void rstart(const uint8_t *req, uint32_t yiaddr)
+{
+	memset(rep, 0, sizeof(rep));
+	rep[0] = 2;
+	rep[1] = 1;
+	rep[2] = 6;
+	memcpy(rep + 4, req + 4, 4);              /* xid */
+	memcpy(rep + 10, req + 10, 2);            /* flags */
+	put_be32(rep + 16, yiaddr);
+	put_be32(rep + 20, FAKE_SERVER);          /* siaddr */
+	memcpy(rep + 28, req + 28, 16);           /* chaddr */
+	strcpy((char *)rep + 108, "pxelinux.0");
+	put_be32(rep + 236, DHCP_MAGIC);
+	rlen = 240;
+}
+
+static void ropt(uint8_t code, size_t len, const void *val)
+{
+	rep[rlen++] = code;
+	rep[rlen++] = (uint8_t)len;
+	memcpy(rep + rlen, val, len);
+	rlen += len;
+}
+
+static void rsend(const uint8_t *pkt, size_t len)
+{
+	uint8_t frame[ETH_RXBUF_SIZE];
+	fake_net_inject(frame, fake_build_udp(frame, fake_peer_mac, FAKE_SERVER, 67, 0xffffffffu, 68,
+					      pkt, len));
+}
+
+/* The common options of an OFFER/ACK. */
+static void rdhcp(const uint8_t *req, uint8_t type)
+{
+	uint8_t v[4];
+
+	rstart(req, OFFER_IP);
+	ropt(53, 1, &type);
+	put_be32(v, FAKE_SERVER);
+	ropt(54, 4, v);
+	ropt(1, 4, "\xff\xff\xff\x00");
+	ropt(3, 4, "\x0a\x00\x00\x01");
+	if (type == 5) {
+		if (srv.big_reply) {
+			static uint8_t filler[255];
+			memset(filler, 'x', sizeof(filler));
+			for (int i = 0; i < 4; i++)
+				ropt(224, sizeof(filler), filler);
+		}
+		ropt(209, 11, "pxelinux.cf");
+		ropt(210, 6, "/boot/");
+	}
+	rep[rlen++] = 255;
+}
+
+/* Injects junk that must be ignored before the real answer in rep. */
+static void junk(void)
+{
+	uint8_t saved[sizeof(rep)];
+	size_t n = rlen;
+
+	memcpy(saved, rep, n);
+	rep[7] ^= 0x55;                 /* wrong xid */
+	put_be32(rep + 16, 0x0a000042);
+	rsend(rep, n);
+	memcpy(rep, saved, n);
+	rep[33] ^= 1;                   /* wrong chaddr */
+	put_be32(rep + 16, 0x0a000043);
+	rsend(rep, n);
+	memcpy(rep, saved, n);
+	rep[0] = 1;                     /* a request, not a reply */
+	rsend(rep, n);
+	memcpy(rep, saved, n);
+	rsend(rep, 200);                /* truncated header */
+	rsend(rep, 241);                /* options cut in the middle */
+	uint8_t tmp[ETH_RXBUF_SIZE];    /* right reply, wrong source port */
+	fake_net_inject(tmp, fake_build_udp(tmp, fake_peer_mac, FAKE_SERVER, 99, 0xffffffffu, 68, rep, n));
+	memcpy(rep, saved, n);
+}
+
+static void server(const uint8_t *frame, size_t len)
+{
+	struct fake_udp u;
+	const uint8_t *v;
+
+	if (!fake_parse_udp(frame, len, &u) || u.dport != 67 || u.len < 240)
+		return;
+	memcpy(srv.last_req, u.data, u.len);
+	srv.last_req_len = u.len;
+	srv.last_flags = get_be16(u.data + 10);
+	int n = dhcp_find_option(u.data, u.len, 53, &v);
+	int type = n == 1 ? v[0] : 0;
+	if (type == 1)
+		srv.discovers++;
+	else if (type == 3)
+		srv.requests++;
+	else
+		srv.bootreqs++;
+	if (srv.silent)
+		return;
+	if (type == 0) {
+		if (!srv.bootp)
+			return;
+		rstart(u.data, OFFER_IP);
+		rep[rlen++] = 255;
+		rlen = 300;
+	} else if (type == 1) {
+		rdhcp(u.data, 2);
+	} else if (type == 3) {
+		srv.req_ip = dhcp_find_option(u.data, u.len, 50, &v) == 4 ? get_be32(v) : 0;
+		srv.req_sid = dhcp_find_option(u.data, u.len, 54, &v) == 4 ? get_be32(v) : 0;
+		if (srv.naks > 0) {
+			srv.naks--;
+			rstart(u.data, 0);
+			ropt(53, 1, "\x06");
+			ropt(54, 4, "\x0a\x00\x00\x01");
+			rep[rlen++] = 255;
+		} else {
+			rdhcp(u.data, 5);
+		}
+	} else {
+		return;
+	}
+	if (srv.junk_first)
+		junk();
+	rsend(rep, rlen);
+}
+
+static void setup(void)
+{
+	fake_net_reset();
+	fake_net_auto_arp(true);
+	memset(&srv, 0, sizeof(srv));
+	fake_net_set_responder(server);
+	dhcp_last_reply_len = 0;
+}
+
+TEST(dhcp_dora)
+{
+	const uint8_t *v;
+
+	setup();
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(srv.discovers, 1);
+	CHECK_EQ(srv.requests, 1);
+	CHECK_EQ(srv.req_ip, OFFER_IP);
+	CHECK_EQ(srv.req_sid, FAKE_SERVER);
+	CHECK_EQ(srv.last_flags, 0x8000);
+	CHECK(netconf.configured);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(netconf.mask, 0xffffff00u);
+	CHECK_EQ(netconf.gateway, 0x0a000001u);
+	CHECK_EQ(netconf.server, FAKE_SERVER);
+	CHECK_STR(netconf.source, "dhcp");
+	CHECK_STR(netconf.bootfile, "pxelinux.0");
+	CHECK(memcmp(netconf.mac, fake_our_mac, 6) == 0);
+
+	/* The request the client sent: from 0.0.0.0:68 to the broadcast address, our MAC in
+	 * chaddr, the PXE options. */
+	struct fake_udp u;
+	CHECK(fake_net_last_udp(67, &u));
+	CHECK_EQ(u.src_ip, 0);
+	CHECK_EQ(u.dst_ip, 0xffffffffu);
+	CHECK_EQ(u.sport, 68);
+	CHECK(u.checksum_ok);
+	CHECK(memcmp(u.dst_mac, "\xff\xff\xff\xff\xff\xff", 6) == 0);
+	CHECK(memcmp(srv.last_req + 28, fake_our_mac, 6) == 0);
+	CHECK(srv.last_req_len >= 300);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 60, &v), 32);
+	CHECK(memcmp(v, "PXEClient:Arch:00000:UNDI:002001", 32) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 61, &v), 7);
+	CHECK(v[0] == 1 && memcmp(v + 1, fake_our_mac, 6) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 93, &v), 2);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 57, &v), 2);
+	CHECK_EQ(get_be16(v), 1472);
+	int n = dhcp_find_option(srv.last_req, srv.last_req_len, 55, &v);
+	CHECK(n >= 14 && memchr(v, 209, (size_t)n) && memchr(v, 210, (size_t)n) && memchr(v, 67, (size_t)n));
+
+	/* The raw ACK is kept, with the PXELINUX options. */
+	CHECK(dhcp_last_reply_len > 240);
+	CHECK_EQ(dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, 53, &v), 1);
+	CHECK_EQ(v[0], 5);
+	CHECK_EQ(dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, 209, &v), 11);
+	CHECK(memcmp(v, "pxelinux.cf", 11) == 0);
+	CHECK_EQ(dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, 210, &v), 6);
+	CHECK(memcmp(v, "/boot/", 6) == 0);
+}
+
+TEST(dhcp_big_ack_kept_whole)
+{
+	const uint8_t *v;
+
+	setup();
+	srv.big_reply = true;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK(dhcp_last_reply_len > 1024);
+	CHECK_EQ(dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, 210, &v), 6);
+}
+
+TEST(dhcp_nak_restarts)
+{
+	setup();
+	srv.naks = 2;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(srv.discovers, 3);
+	CHECK_EQ(srv.requests, 3);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+}
+
+TEST(dhcp_junk_ignored)
+{
+	setup();
+	srv.junk_first = true;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(srv.discovers, 1);     /* no timeout was needed: the right answers were taken */
+	CHECK_EQ(srv.requests, 1);
+	CHECK(fake_time_now_ms() - t0 < 4000);
+}
+
+TEST(dhcp_bootp_mode)
+{
+	const uint8_t *v;
+
+	setup();
+	srv.bootp = true;
+	CHECK_EQ(dhcp_configure(true, 0), 0);
+	CHECK_EQ(srv.bootreqs, 1);
+	CHECK_EQ(srv.discovers, 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 53, &v), -E_NOENT);
+	CHECK_EQ(srv.last_req[0], 1);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(netconf.server, FAKE_SERVER);
+	CHECK_STR(netconf.source, "bootp");
+	CHECK_STR(netconf.bootfile, "pxelinux.0");
+	CHECK_EQ(dhcp_last_reply_len, 300);
+}
+
+/* A DHCP-only server ignores BOOTREQUESTs: the BOOTP client times out. */
+TEST(dhcp_bootp_mode_no_answer)
+{
+	setup();
+	CHECK_EQ(dhcp_configure(true, 5), -E_TIMEOUT);
+	CHECK_EQ(srv.bootreqs, 2);      /* at 0 and 4 s */
+}
+
+TEST(dhcp_timeout_schedule)
+{
+	setup();
+	srv.silent = true;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(dhcp_configure(false, 0), -E_TIMEOUT);
+	uint64_t spent = fake_time_now_ms() - t0;
+	CHECK(spent >= 60000 && spent < 61000);
+	CHECK_EQ(srv.discovers, 4);     /* at 0, 4, 12 and 28 s */
+	/* The old configuration is back. */
+	CHECK(netconf.configured);
+	CHECK_EQ(netconf.ip, FAKE_OUR_IP);
+	CHECK_STR(netconf.source, "static");
+
+	/* A shorter limit cuts the schedule. */
+	setup();
+	srv.silent = true;
+	t0 = fake_time_now_ms();
+	CHECK_EQ(dhcp_configure(false, 10), -E_TIMEOUT);
+	spent = fake_time_now_ms() - t0;
+	CHECK(spent >= 10000 && spent < 11000);
+	CHECK_EQ(srv.discovers, 2);
+}
+
+TEST(dhcp_cancel)
+{
+	setup();
+	srv.silent = true;
+	fake_net_abort(true);
+	CHECK_EQ(dhcp_configure(false, 0), -E_CANCELED);
+	CHECK_EQ(netconf.ip, FAKE_OUR_IP);
+	fake_net_abort(false);
+	/* Port 68 was released: a second run works. */
+	srv.silent = false;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+}
+
+/* The first DISCOVER's OFFER is lost; the retry after 4 s gets one. */
+static int drop_first;
+static void lossy_server(const uint8_t *frame, size_t len)
+{
+	struct fake_udp u;
+	if (fake_parse_udp(frame, len, &u) && u.dport == 67 && drop_first > 0) {
+		drop_first--;
+		srv.discovers++;
+		return;
+	}
+	server(frame, len);
+}
+
+TEST(dhcp_retry_after_loss)
+{
+	setup();
+	drop_first = 1;
+	fake_net_set_responder(lossy_server);
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	uint64_t spent = fake_time_now_ms() - t0;
+	CHECK(spent >= 4000 && spent < 5000);
+	CHECK_EQ(srv.discovers, 2);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+}

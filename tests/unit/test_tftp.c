@@ -1,1 +1,765 @@
-/* test_tftp.c: placeholder until written. */
+/* test_tftp.c: the TFTP client against a scripted windowed server on the fake NIC (options, errors, loss, wrap). */
+#include "test.h"
+#include <stdlib.h>
+#include "errors.h"
+#include "fake_netdev.h"
+#include "net.h"
+#include "netdev.h"
+#include "netstack.h"
+#include "tftp.h"
+
+#define TID 3001
+#define OTHER_IP 0x0a000009u
+
+/* The scripted server. Content byte i of the file is pattern(i). */
+static struct {
+	/* configuration */
+	uint64_t file_len;
+	bool ignore_options;          /* answer the RRQ with DATA 1 at 512 bytes */
+	uint16_t blksize, window;     /* what the OACK grants (0: whatever was asked) */
+	bool no_tsize;                /* leave tsize out of the OACK */
+	bool silent;
+	uint16_t error_code;          /* answer the RRQ with this ERROR (when error_msg) */
+	const char *error_msg;
+	const uint8_t *oack;          /* a verbatim OACK body (after the opcode) */
+	size_t oack_len;
+	int lose_acks;                /* ignore this many data ACKs (not ACK 0) */
+	int lose_acks_resend;         /* ... and resend the window as if the server timed out */
+	/* flight(from): send the window starting at block from; returns true when done itself */
+	bool (*flight)(uint64_t from);
+
+	/* state */
+	int rrqs;
+	char rrq_file[256];
+	char rrq_opts[256];           /* "name=value " pairs, in order */
+	uint16_t bs, ws;
+	uint64_t nblocks, acked;
+	uint16_t client_port;
+	bool finished;
+	int acks;
+	uint16_t ack_log[64];         /* the first ACKs' block numbers */
+	int errors;                   /* ERRORs the client sent to TID */
+	uint16_t error_rx_code;
+	int stray_errors;             /* ERRORs the client sent to other ports */
+	uint16_t stray_port, stray_code;
+} ts;
+
+static uint8_t pattern(uint64_t i)
+{
+	return (uint8_t)((i * 131) ^ (i >> 7) ^ (i >> 15) ^ 0x5a);
+}
+
+static void inject_from(uint32_t ip, uint16_t port, const void *p, size_t n)
+{
+	uint8_t frame[ETH_RXBUF_SIZE];
+	fake_net_inject(frame, fake_build_udp(frame, fake_peer_mac, ip, port, FAKE_OUR_IP,
+					      ts.client_port, p, n));
+}
+
+static void inject(const void *p, size_t n)
+{
+	inject_from(FAKE_SERVER, TID, p, n);
+}
+
+static size_t block_len(uint64_t k)
+{
+	uint64_t off = (k - 1) * ts.bs;
+	return (size_t)MIN((uint64_t)ts.bs, ts.file_len - off);
+}
+
+static void send_block_from(uint32_t ip, uint16_t port, uint64_t k)
+{
+	static uint8_t pkt[4 + 1500];
+	size_t n = block_len(k);
+	uint64_t off = (k - 1) * ts.bs;
+
+	put_be16(pkt, 3);
+	put_be16(pkt + 2, (uint16_t)k);
+	for (size_t i = 0; i < n; i++)
+		pkt[4 + i] = pattern(off + i);
+	inject_from(ip, port, pkt, 4 + n);
+}
+
+static void send_block(uint64_t k)
+{
+	send_block_from(FAKE_SERVER, TID, k);
+}
+
+static void send_flight(uint64_t from)
+{
+	if (ts.flight && ts.flight(from))
+		return;
+	for (uint64_t k = from; k < from + ts.ws && k <= ts.nblocks; k++)
+		send_block(k);
+}
+
+static void send_error(uint16_t code, const char *msg)
+{
+	uint8_t pkt[200];
+	put_be16(pkt, 5);
+	put_be16(pkt + 2, code);
+	strcpy((char *)pkt + 4, msg);
+	inject(pkt, 5 + strlen(msg));
+}
+
+/* Parse the RRQ and answer it. */
+static void on_rrq(const uint8_t *p, size_t n)
+{
+	size_t pos = 2;
+	unsigned ask_bs = 0, ask_ws = 0;
+	bool ask_tsize = false;
+	char oack[256];
+	size_t ol = 0;
+
+	ts.rrqs++;
+	if (ts.silent)
+		return;
+	strlcpy(ts.rrq_file, (const char *)p + pos, sizeof(ts.rrq_file));
+	pos += strlen((const char *)p + pos) + 1;
+	pos += strlen((const char *)p + pos) + 1;    /* mode */
+	ts.rrq_opts[0] = 0;
+	while (pos < n) {
+		const char *name = (const char *)p + pos;
+		pos += strlen(name) + 1;
+		const char *val = (const char *)p + pos;
+		pos += strlen(val) + 1;
+		if (strlen(ts.rrq_opts) + strlen(name) + strlen(val) + 3 < sizeof(ts.rrq_opts)) {
+			strcat(ts.rrq_opts, name);
+			strcat(ts.rrq_opts, "=");
+			strcat(ts.rrq_opts, val);
+			strcat(ts.rrq_opts, " ");
+		}
+		if (!strcmp(name, "blksize"))
+			ask_bs = (unsigned)atoi(val);
+		else if (!strcmp(name, "windowsize"))
+			ask_ws = (unsigned)atoi(val);
+		else if (!strcmp(name, "tsize"))
+			ask_tsize = true;
+	}
+	if (ts.error_msg) {
+		send_error(ts.error_code, ts.error_msg);
+		return;
+	}
+	if (ts.oack) {
+		uint8_t pkt[300];
+		put_be16(pkt, 6);
+		memcpy(pkt + 2, ts.oack, ts.oack_len);
+		inject(pkt, 2 + ts.oack_len);
+		return;
+	}
+	ts.bs = 512;
+	ts.ws = 1;
+	if (!ts.ignore_options) {
+		if (ask_bs) {
+			ts.bs = ts.blksize ? ts.blksize : (uint16_t)ask_bs;
+			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "blksize%c%u%c", 0, ts.bs, 0);
+		}
+		if (ask_tsize && !ts.no_tsize)
+			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "tsize%c%llu%c", 0,
+					       (unsigned long long)ts.file_len, 0);
+		if (ask_ws) {
+			ts.ws = ts.window ? ts.window : (uint16_t)ask_ws;
+			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "windowsize%c%u%c", 0, ts.ws, 0);
+		}
+	}
+	ts.nblocks = ts.file_len / ts.bs + 1;
+	ts.acked = 0;
+	if (ol) {
+		uint8_t pkt[300];
+		put_be16(pkt, 6);
+		memcpy(pkt + 2, oack, ol);
+		inject(pkt, 2 + ol);
+	} else {
+		send_flight(1);
+	}
+}
+
+static void on_ack(uint16_t b)
+{
+	if (ts.acks < (int)ARRAY_SIZE(ts.ack_log))
+		ts.ack_log[ts.acks] = b;
+	ts.acks++;
+	uint16_t diff = (uint16_t)(b - (uint16_t)ts.acked);
+	if (diff > ts.ws)
+		return;                               /* stale or nonsense */
+	if (b != 0 && ts.lose_acks > 0) {
+		ts.lose_acks--;
+		return;
+	}
+	if (b != 0 && ts.lose_acks_resend > 0) {
+		ts.lose_acks_resend--;
+		send_flight(ts.acked + 1);
+		return;
+	}
+	ts.acked += diff;
+	if (ts.acked >= ts.nblocks) {
+		ts.finished = true;
+		return;
+	}
+	send_flight(ts.acked + 1);
+}
+
+static void server(const uint8_t *frame, size_t len)
+{
+	struct fake_udp u;
+
+	if (!fake_parse_udp(frame, len, &u) || u.len < 2)
+		return;
+	uint16_t op = get_be16(u.data);
+	if (u.dport == 69 && op == 1) {
+		ts.client_port = u.sport;
+		on_rrq(u.data, u.len);
+	} else if (u.dport == TID && op == 4 && u.len == 4) {
+		on_ack(get_be16(u.data + 2));
+	} else if (op == 5 && u.len >= 4) {
+		if (u.dport == TID) {
+			ts.errors++;
+			ts.error_rx_code = get_be16(u.data + 2);
+		} else {
+			ts.stray_errors++;
+			ts.stray_port = u.dport;
+			ts.stray_code = get_be16(u.data + 2);
+		}
+	}
+}
+
+static void setup(uint64_t file_len)
+{
+	fake_net_reset();
+	fake_net_auto_arp(true);
+	memset(&ts, 0, sizeof(ts));
+	ts.file_len = file_len;
+	fake_net_set_responder(server);
+}
+
+/* Read the whole file in chunks of chunk bytes; checks every byte. Returns the length, or rc. */
+static int64_t read_all(struct tftp_conn *c, size_t chunk)
+{
+	static uint8_t buf[70000];
+	uint64_t total = 0;
+
+	for (;;) {
+		int n = tftp_read(c, buf, MIN(chunk, sizeof(buf)));
+		if (n < 0)
+			return n;
+		if (n == 0)
+			return (int64_t)total;
+		for (int i = 0; i < n; i++) {
+			if (buf[i] != pattern(total + (uint64_t)i)) {
+				printf("    byte %llu differs\n", (unsigned long long)(total + (uint64_t)i));
+				return -1000;
+			}
+		}
+		total += (uint64_t)n;
+	}
+}
+
+static int fetch(const struct tftp_opts *o, size_t chunk, int64_t *len, uint64_t *size)
+{
+	struct tftp_conn *c;
+	uint64_t sz = 0;
+	int rc = tftp_open(&c, FAKE_SERVER, "boot/vmlinuz", o, &sz);
+	if (size)
+		*size = sz;
+	if (rc < 0)
+		return rc;
+	*len = read_all(c, chunk);
+	tftp_close(c);
+	return *len < 0 ? (int)*len : 0;
+}
+
+TEST(tftp_oack_negotiation)
+{
+	struct tftp_conn *c;
+	uint64_t size = 0;
+	uint16_t bs, ws;
+
+	setup(100000);
+	ts.blksize = 1024;
+	ts.window = 8;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "boot/vmlinuz", NULL, &size), 0);
+	CHECK_STR(ts.rrq_file, "boot/vmlinuz");
+	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=2 windowsize=16 ");
+	CHECK_EQ(size, 100000);
+	tftp_negotiated(c, &bs, &ws);
+	CHECK_EQ(bs, 1024);
+	CHECK_EQ(ws, 8);
+	CHECK_EQ(read_all(c, 4096), 100000);
+	CHECK(ts.finished);
+	/* ACK 0, then one per window of 8 (98 blocks: 8..96), then the last. */
+	CHECK_EQ(ts.acks, 1 + 12 + 1);
+	CHECK_EQ(ts.ack_log[0], 0);
+	CHECK_EQ(ts.ack_log[1], 8);
+	CHECK_EQ(ts.ack_log[13], 98);
+	CHECK_EQ(tftp_read(c, &bs, 1), 0);     /* stays at the end */
+	tftp_close(c);
+	CHECK_EQ(ts.errors, 0);                /* a finished transfer is not aborted */
+	CHECK_STR(tftp_last_error, "");
+}
+
+TEST(tftp_options_from_opts)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 1 };
+	int64_t len;
+
+	setup(3000);
+	CHECK_EQ(fetch(&o, 100, &len, NULL), 0);
+	CHECK_STR(ts.rrq_opts, "tsize=0 timeout=2 ");
+	CHECK_EQ(len, 3000);
+
+	setup(3000);
+	o = (struct tftp_opts){ .no_options = true };
+	CHECK_EQ(fetch(&o, 100, &len, NULL), 0);
+	CHECK_STR(ts.rrq_opts, "");
+	CHECK_EQ(len, 3000);
+
+	setup(3000);
+	o = (struct tftp_opts){ .blksize = 9000, .windowsize = 200 };    /* clamped */
+	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
+	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=2 windowsize=64 ");
+	CHECK_EQ(len, 3000);
+}
+
+TEST(tftp_server_ignores_options)
+{
+	struct tftp_conn *c;
+	uint64_t size = 77;
+	uint16_t bs, ws;
+
+	setup(1500);
+	ts.ignore_options = true;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "f", NULL, &size), 0);
+	CHECK_EQ(size, 0);
+	tftp_negotiated(c, &bs, &ws);
+	CHECK_EQ(bs, 512);
+	CHECK_EQ(ws, 1);
+	CHECK_EQ(read_all(c, 700), 1500);
+	tftp_close(c);
+	CHECK_EQ(ts.acks, 3);
+	CHECK(ts.finished);
+
+	/* A multiple of 512: an empty last block ends it. */
+	setup(1024);
+	ts.ignore_options = true;
+	int64_t len;
+	CHECK_EQ(fetch(NULL, 5000, &len, NULL), 0);
+	CHECK_EQ(len, 1024);
+	CHECK_EQ(ts.acks, 3);
+	CHECK(ts.finished);
+
+	/* An empty file. */
+	setup(0);
+	CHECK_EQ(fetch(NULL, 5000, &len, NULL), 0);
+	CHECK_EQ(len, 0);
+	CHECK(ts.finished);
+}
+
+TEST(tftp_error_replies)
+{
+	struct tftp_conn *c = NULL;
+
+	setup(10);
+	ts.error_code = 1;
+	ts.error_msg = "File not found";
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "nope", NULL, NULL), -E_NOENT);
+	CHECK_STR(tftp_last_error, "File not found");
+	CHECK_EQ(ts.errors, 0);                 /* no error answers an error */
+
+	setup(10);
+	ts.error_code = 2;
+	ts.error_msg = "Access violation";
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "secret", NULL, NULL), -E_ACCESS);
+	CHECK_STR(tftp_last_error, "Access violation");
+
+	setup(10);
+	ts.error_code = 3;
+	static char longmsg[190];
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	ts.error_msg = longmsg;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "full", NULL, NULL), -E_IO);
+	CHECK_EQ(strlen(tftp_last_error), sizeof(tftp_last_error) - 1);
+}
+
+static const uint8_t *raw_error;
+static size_t raw_error_len;
+static void raw_error_server(const uint8_t *frame, size_t len)
+{
+	struct fake_udp u;
+	if (fake_parse_udp(frame, len, &u) && u.dport == 69) {
+		ts.client_port = u.sport;
+		inject(raw_error, raw_error_len);
+	}
+}
+
+TEST(tftp_error_unterminated)
+{
+	struct tftp_conn *c;
+
+	setup(10);
+	fake_net_set_responder(raw_error_server);
+	raw_error = (const uint8_t *)"\x00\x05\x00\x01no NUL here";
+	raw_error_len = 15;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_NOENT);
+	CHECK_STR(tftp_last_error, "no NUL here");
+
+	setup(10);
+	fake_net_set_responder(raw_error_server);
+	raw_error = (const uint8_t *)"\x00\x05";
+	raw_error_len = 2;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_IO);
+	CHECK_STR(tftp_last_error, "");
+}
+
+TEST(tftp_oack_unrequested_option)
+{
+	struct tftp_conn *c;
+	static const uint8_t oack[] = "blksize\0" "1024\0" "multicast\0" "1\0";
+
+	setup(10);
+	ts.oack = oack;
+	ts.oack_len = sizeof(oack) - 1;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
+	CHECK_EQ(ts.errors, 1);
+	CHECK_EQ(ts.error_rx_code, 8);
+
+	/* An OACK to a request without options. */
+	static const uint8_t oack2[] = "tsize\0" "10\0";
+	struct tftp_opts o = { .no_options = true };
+	setup(10);
+	ts.oack = oack2;
+	ts.oack_len = sizeof(oack2) - 1;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), -E_PROTO);
+	CHECK_EQ(ts.error_rx_code, 8);
+
+	/* More than we asked for. */
+	static const uint8_t oack3[] = "blksize\0" "1469\0";
+	setup(10);
+	ts.oack = oack3;
+	ts.oack_len = sizeof(oack3) - 1;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
+	static const uint8_t oack4[] = "windowsize\0" "17\0";
+	setup(10);
+	ts.oack = oack4;
+	ts.oack_len = sizeof(oack4) - 1;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
+	CHECK_EQ(ts.errors, 1);
+}
+
+TEST(tftp_oack_malformed)
+{
+	static const struct {
+		const char *body;
+		size_t len;
+	} bad[] = {
+		{ "blksize\0" "1024", 12 },             /* value not terminated */
+		{ "blksize", 7 },                       /* name not terminated */
+		{ "blksize\0", 8 },                     /* no value */
+		{ "blksize\0" "12x4\0", 13 },           /* not a number */
+		{ "blksize\0" "\0", 9 },                /* empty value */
+		{ "\0" "1024\0", 6 },                   /* empty name */
+		{ "blksize\0" "4\0", 10 },              /* below 8 */
+		{ "blksize\0" "1024\0" "BLKSIZE\0" "512\0", 26 },   /* twice */
+		{ "tsize\0" "99999999999999999999999\0", 30 },     /* overflows */
+		{ "windowsize\0" "0\0", 13 },
+		{ "timeout\0" "9\0", 10 },
+	};
+	struct tftp_conn *c;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		setup(10);
+		ts.oack = (const uint8_t *)bad[i].body;
+		ts.oack_len = bad[i].len;
+		int rc = tftp_open(&c, FAKE_SERVER, "x", NULL, NULL);
+		if (rc != -E_PROTO)
+			printf("    case %zu: rc %d\n", i, rc);
+		CHECK_EQ(rc, -E_PROTO);
+		CHECK_EQ(ts.error_rx_code, 8);
+	}
+
+	/* Upper-case names and an empty OACK are fine. */
+	static const uint8_t ok[] = "BlkSize\0" "600\0" "TSIZE\0" "10\0";
+	uint64_t size;
+	setup(10);
+	ts.oack = ok;
+	ts.oack_len = sizeof(ok) - 1;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, &size), 0);
+	CHECK_EQ(size, 10);
+	uint16_t bs, ws;
+	tftp_negotiated(c, &bs, &ws);
+	CHECK_EQ(bs, 600);
+	CHECK_EQ(ws, 1);
+	tftp_close(c);
+}
+
+/* More than 65535 blocks: block numbers wrap to 0 and the transfer goes on. */
+TEST(tftp_block_number_wrap)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 32 };
+	int64_t len;
+
+	setup(70000ull * 8 + 3);
+	CHECK_EQ(fetch(&o, 65536, &len, NULL), 0);
+	CHECK_EQ(len, 70000ll * 8 + 3);
+	CHECK(ts.finished);
+	CHECK_EQ(ts.errors, 0);
+}
+
+/* The same at the RFC 1350 block size, one ACK per block: about 34 MB. */
+TEST(tftp_block_number_wrap_512)
+{
+	struct tftp_opts o = { .no_options = true };
+	int64_t len;
+
+	setup(66000ull * 512 + 100);
+	CHECK_EQ(fetch(&o, 65536, &len, NULL), 0);
+	CHECK_EQ(len, 66000ll * 512 + 100);
+	CHECK(ts.finished);
+	CHECK_EQ(ts.acks, 66001);
+}
+
+/* Window 4 of 8-byte blocks: blocks 1-4, then 5, a late 2, 6, 6 again, 7, 8; the client
+ * takes each once and sends only the window ACKs. */
+static bool dup_flight(uint64_t from)
+{
+	if (from != 5)
+		return false;
+	send_block(5);
+	send_block(2);
+	send_block(6);
+	send_block(6);
+	send_block(7);
+	send_block(7);
+	send_block(8);
+	return true;
+}
+
+TEST(tftp_duplicates_and_late_blocks_ignored)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(8 * 10 + 5);                      /* 11 blocks */
+	ts.flight = dup_flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 85);
+	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 8, 11 */
+	CHECK_EQ(ts.ack_log[1], 4);
+	CHECK_EQ(ts.ack_log[2], 8);
+	CHECK_EQ(ts.ack_log[3], 11);
+}
+
+/* Window 8: the first flight arrives as 1 2 3 5 4 6 7 8: the client re-ACKs 4 (its last
+ * in-order block) and the server goes on from 5. */
+static bool reorder_flight(uint64_t from)
+{
+	static bool once;
+	if (from != 1 || once)
+		return false;
+	once = true;
+	static const int order[] = { 1, 2, 3, 5, 4, 6, 7, 8 };
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		send_block((uint64_t)order[i]);
+	return true;
+}
+
+TEST(tftp_reordered_window_reacks)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
+	int64_t len;
+
+	setup(8 * 20);                          /* 21 blocks, the last empty */
+	ts.flight = reorder_flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 160);
+	CHECK_EQ(ts.ack_log[0], 0);
+	CHECK_EQ(ts.ack_log[1], 4);
+	CHECK_EQ(ts.ack_log[2], 12);
+	CHECK_EQ(ts.ack_log[3], 20);
+	CHECK_EQ(ts.ack_log[4], 21);
+	CHECK_EQ(ts.acks, 5);
+}
+
+/* Block 3 of the first flight is lost: the client re-ACKs 2 on seeing 4, once. */
+static bool lossy_flight(uint64_t from)
+{
+	static int calls;
+	if (from == 1 && calls++ == 0) {
+		send_block(1);
+		send_block(2);
+		send_block(4);
+		return true;
+	}
+	return false;
+}
+
+TEST(tftp_lost_block_reacks)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(8 * 6 + 1);                       /* 7 blocks */
+	ts.flight = lossy_flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 49);
+	CHECK_EQ(ts.acks, 4);                   /* 0, 2 (re-ACK), 6, 7 */
+	CHECK_EQ(ts.ack_log[1], 2);
+	CHECK_EQ(ts.ack_log[2], 6);
+	CHECK_EQ(ts.ack_log[3], 7);
+}
+
+/* A stranger (right IP, wrong port) gets ERROR 5; other hosts are ignored; the transfer goes on. */
+static bool stranger_flight(uint64_t from)
+{
+	if (from == 1) {
+		send_block_from(FAKE_SERVER, TID + 1, 1);
+		send_block_from(OTHER_IP, TID, 1);
+	}
+	return false;
+}
+
+TEST(tftp_wrong_tid)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(30);
+	ts.flight = stranger_flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 30);
+	CHECK_EQ(ts.stray_errors, 1);
+	CHECK_EQ(ts.stray_port, TID + 1);
+	CHECK_EQ(ts.stray_code, 5);
+	CHECK_EQ(ts.errors, 0);
+}
+
+/* The server never sees our first window ACK: we repeat it after a second. */
+TEST(tftp_lost_ack_retransmitted)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(50);
+	ts.lose_acks = 1;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 50);
+	CHECK(fake_time_now_ms() - t0 >= 1000);
+	CHECK_EQ(ts.ack_log[1], 4);
+	CHECK_EQ(ts.ack_log[2], 4);
+	CHECK_EQ(ts.ack_log[3], 7);
+	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 4 (after 1 s), 7 */
+}
+
+/* The server lost our ACK and resends its window: we re-ACK once, not for each block. */
+TEST(tftp_window_resent_reacked_once)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(50);
+	ts.lose_acks_resend = 1;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 50);
+	CHECK(fake_time_now_ms() - t0 < 1000);  /* no timeout was needed */
+	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 4 (re-ACK), 7 */
+	CHECK_EQ(ts.ack_log[2], 4);
+	CHECK_EQ(ts.ack_log[3], 7);
+}
+
+TEST(tftp_timeouts)
+{
+	struct tftp_conn *c;
+
+	setup(10);
+	ts.silent = true;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_TIMEOUT);
+	uint64_t spent = fake_time_now_ms() - t0;
+	CHECK(spent >= 31000 && spent < 33000);   /* 1 + 2 + 4 + 8 + 16 s */
+	CHECK_EQ(ts.rrqs, 5);
+
+	/* The server goes quiet mid-transfer. */
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	setup(100);
+	ts.lose_acks = 1000;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), 0);
+	uint8_t buf[200];
+	int n = tftp_read(c, buf, sizeof(buf));
+	CHECK_EQ(n, 32);                          /* the first window, then the error */
+	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_TIMEOUT);
+	CHECK_EQ(ts.acks, 1 + 5);                 /* ACK 0, ACK 4 and its 4 repeats */
+	tftp_close(c);
+	CHECK_EQ(ts.errors, 1);                   /* the server is told we gave up */
+	CHECK_EQ(ts.error_rx_code, 0);
+}
+
+TEST(tftp_close_early_sends_error)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 4 };
+	struct tftp_conn *c;
+	uint8_t buf[100];
+
+	setup(100000);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), 0);
+	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), 100);
+	tftp_close(c);
+	CHECK_EQ(ts.errors, 1);
+	CHECK_EQ(ts.error_rx_code, 0);
+	CHECK(!ts.finished);
+	/* The port is closed: more data draws no answer. */
+	size_t before = fake_net_sent_total();
+	send_block(2);
+	net_poll();
+	CHECK_EQ(fake_net_sent_total(), before);
+	/* Reads on a closed connection fail. */
+	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_INVAL);
+}
+
+TEST(tftp_cancel)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	struct tftp_conn *c;
+	uint8_t buf[100];
+
+	setup(1000);
+	ts.lose_acks = 1000;
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), 0);
+	CHECK_EQ(tftp_read(c, buf, 32), 32);
+	fake_net_abort(true);
+	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_CANCELED);
+	fake_net_abort(false);
+	tftp_close(c);
+	CHECK_EQ(ts.errors, 1);
+}
+
+/* A reader slower than the network: big windows fill the FIFO and the window ACK waits
+ * until the reader has made room; byte-sized reads work too. */
+TEST(tftp_slow_reader)
+{
+	struct tftp_opts o = { .blksize = 1468, .windowsize = 60 };
+	int64_t len;
+
+	setup(1468ull * 200 + 17);
+	CHECK_EQ(fetch(&o, 100, &len, NULL), 0);
+	CHECK_EQ(len, 1468ll * 200 + 17);
+	CHECK(ts.finished);
+
+	setup(3000);
+	o = (struct tftp_opts){ .blksize = 100, .windowsize = 3 };
+	CHECK_EQ(fetch(&o, 1, &len, NULL), 0);
+	CHECK_EQ(len, 3000);
+}
+
+TEST(tftp_bad_args)
+{
+	struct tftp_conn *c;
+	static char longpath[600];
+
+	setup(10);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "", NULL, NULL), -E_INVAL);
+	CHECK_EQ(tftp_open(&c, 0, "x", NULL, NULL), -E_INVAL);
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, longpath, NULL, NULL), -E_INVAL);
+	CHECK_EQ(ts.rrqs, 0);
+}

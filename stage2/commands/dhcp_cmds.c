@@ -1,0 +1,73 @@
+/* dhcp_cmds.c: `dhcp` and `bootp`: configure the network with the native stack. */
+#include "command.h"
+#include "errors.h"
+#include "net.h"
+#include "netdev.h"
+#include "netstack.h"
+#include "bootp.h"
+
+/* The config file a DHCP reply names: option 150 (GRUB legacy), else 209 (PXELINUX). */
+static void show_configfile(void)
+{
+	static const uint8_t codes[] = { 150, 209 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
+		const uint8_t *v;
+		int n = dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, codes[i], &v);
+		if (n > 0) {
+			printf("config   %.*s (option %u)\n", n, (const char *)v, codes[i]);
+			return;
+		}
+	}
+	printf("config   none named in the reply (options 150, 209)\n");
+}
+
+static int run_dhcp(int argc, char **argv, bool bootp)
+{
+	const char *with_config = NULL, *timeout = NULL;
+	const struct option_spec opts[] = {
+		{ "with-configfile", false, &with_config }, { "timeout", true, &timeout },
+	};
+	uint32_t t = 0;
+	char a[16];
+	int rc;
+
+	argc = parse_options(argc, argv, opts, ARRAY_SIZE(opts));
+	if (argc < 0)
+		return argc;
+	if (argc > 1)
+		return cmd_error(-E_INVAL, "%s takes only options (see help %s)", argv[0], argv[0]);
+	if (timeout && (parse_u32(timeout, &t) < 0 || t == 0 || t > 3600))
+		return cmd_error(-E_INVAL, "--timeout must be 1 to 3600 seconds");
+	if (!net_dev)
+		return cmd_error(-E_NODEV, "no native driver for this machine's NIC (see ifconfig --list)");
+	printf("%s on %s (ESC to cancel)...\n", bootp ? "BOOTP" : "DHCP", net_dev->driver);
+	rc = dhcp_configure(bootp, t);
+	if (rc < 0)
+		return cmd_fail(rc, bootp ? "BOOTP" : "DHCP");
+	printf("address  %s\n", format_ipv4(netconf.ip, a));
+	printf("netmask  %s\n", format_ipv4(netconf.mask, a));
+	printf("gateway  %s\n", format_ipv4(netconf.gateway, a));
+	printf("server   %s\n", format_ipv4(netconf.server, a));
+	if (netconf.bootfile[0])
+		printf("bootfile %s\n", netconf.bootfile);
+	if (with_config)
+		show_configfile();
+	return 0;
+}
+
+static int cmd_dhcp(int argc, char **argv)
+{
+	return run_dhcp(argc, argv, false);
+}
+COMMAND(dhcp, CMD_MENU, "dhcp [--with-configfile] [--timeout=SECS]",
+	"Configure the network by DHCP (retries after 4, 8, 16, 32 s; --timeout limits the total). "
+	"--with-configfile also shows the config file the reply names (option 150 or 209).",
+	cmd_dhcp);
+
+static int cmd_bootp(int argc, char **argv)
+{
+	return run_dhcp(argc, argv, true);
+}
+COMMAND(bootp, CMD_MENU, "bootp [--with-configfile] [--timeout=SECS]",
+	"Configure the network by plain BOOTP.", cmd_bootp);

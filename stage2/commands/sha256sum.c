@@ -1,0 +1,30 @@
+/* sha256sum.c: `sha256sum FILE` prints a file's SHA-256 digest. */
+#include "command.h"
+#include "errors.h"
+#include "file.h"
+#include "heap.h"
+#include "sha256.h"
+
+static int cmd_sha256sum(int argc, char **argv)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[32];
+	char hex[65];
+	void *data;
+	size_t len;
+	int rc;
+
+	if (argc != 2)
+		return cmd_error(-E_INVAL, "usage: sha256sum FILE");
+	rc = file_load(argv[1], 0, &data, &len);
+	if (rc < 0)
+		return cmd_fail(rc, argv[1]);
+	sha256_init(&ctx);
+	sha256_update(&ctx, data, len);
+	sha256_final(&ctx, digest);
+	heap_free(data);
+	sha256_hex(digest, hex);
+	printf("%s  %s\n", hex, argv[1]);
+	return 0;
+}
+COMMAND(sha256sum, CMD_MENU, "sha256sum FILE", "Print the SHA-256 digest of FILE.", cmd_sha256sum);

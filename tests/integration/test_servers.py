@@ -1,0 +1,286 @@
+"""osprey against real servers in a network namespace (see netns.py):
+dnsmasq (DHCP + TFTP, PXE boot), atftpd (windowsize), tftpd-hpa (blksize 512,
+more than 65535 blocks), ISC dhcpd, a TFTP server on another subnet behind a
+router, and a Debian kernel booted through dnsmasq.
+
+Needs root (network namespaces, tap devices). Marker: servers.
+"""
+
+import hashlib
+import os
+import re
+
+import pytest
+
+from conftest import T_CMD, T_LOAD
+from netns import (LAB_ADDR, REMOTE_ADDR, Lab, NetnsMachine, missing_tools, parse_ifconfig,
+                   populate_root)
+
+pytestmark = [pytest.mark.servers]
+
+NIC = "rtl8139"
+LEASE_RE = r"192\.168\.77\.(1\d\d)"
+SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def big_sha256(fixtures_dir):
+    return sha256_file(os.path.join(fixtures_dir, "big.bin"))
+
+
+@pytest.fixture
+def lab(request, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root for network namespaces")
+    missing = missing_tools("ip", "dnsmasq")
+    if missing:
+        pytest.fail(f"missing: {', '.join(missing)} (run scripts/install-deps)", pytrace=False)
+    with Lab(tmp_path / "logs") as lab:
+        request.node.__dict__.setdefault("_osprey_machines", []).append(_ServerLogs(lab))
+        yield lab
+
+
+@pytest.fixture
+def ns_root(tmp_path, builddir, fixtures_dir):
+    """TFTP root with hard links (chroot-safe) to the images and fixtures."""
+    files = {n: os.path.join(builddir, "stage2", n) for n in ("osprey.0", "osprey.lkrn")}
+    files.update({n: os.path.join(fixtures_dir, n)
+                  for n in ("vmlinuz", "initrd.img", "big.bin", "hello.txt")})
+    return populate_root(str(tmp_path / "tftp"), files)
+
+
+@pytest.fixture
+def ns_machine(request, tmp_path, lab):
+    """Factory: ns_machine(**NetnsMachine kwargs) -> a machine on the lab's
+    tap, booted (PXE) to the prompt. Killed at the end of the test; the
+    transcript is attached to a failing report."""
+    made = []
+    listed = request.node.__dict__.setdefault("_osprey_machines", [])
+
+    def make(name=None, nic=NIC, boot=True, **kw):
+        m = NetnsMachine(name or f"ns{len(made)}-{nic}", tmp_path / "logs", lab=lab, nic=nic, **kw)
+        made.append(m)
+        listed.append(m)
+        m.start()
+        if boot:
+            m.boot_to_prompt()
+        return m
+
+    yield make
+    for m in made:
+        m.close()
+
+
+class _ServerLogs:
+    """Looks like a Machine to conftest's report hook: attaches the lab's
+    server logs to a failing test's report."""
+
+    def __init__(self, lab):
+        self.lab = lab
+        self.name = "servers"
+        self.log_path = lab.logdir
+        self.send_log_path = os.path.join(lab.logdir, "-no-such-file-")
+
+    def transcript(self):
+        return "\n".join(f"===== {s.name} ({s.log_path})\n{s.log()[-6000:]}"
+                         for s in self.lab.servers)
+
+
+def need(*tools):
+    missing = missing_tools(*tools)
+    if missing:
+        pytest.fail(f"missing: {', '.join(missing)} (run scripts/install-deps)", pytrace=False)
+
+
+def sha256sum(m, nd, timeout=T_LOAD):
+    out = m.cmd(f"sha256sum {nd}", timeout=timeout)
+    assert "Error" not in out, out
+    found = SHA_RE.findall(out)
+    assert found, f"no '<sha256>  FILE' line:\n{out}"
+    digest, name = found[-1]
+    assert name == nd, out
+    return digest
+
+
+def start_servers(lab, kind, root, bootfile="osprey.0"):
+    """DHCP from dnsmasq plus a TFTP server of the given kind on 192.168.77.1."""
+    if kind == "dnsmasq":
+        return lab.start_dnsmasq(tftp_root=root, bootfile=bootfile)
+    lab.start_dnsmasq(tftp_root=None, bootfile=bootfile, name="dnsmasq-dhcp")
+    if kind == "atftpd":
+        need("atftpd")
+        return lab.start_atftpd(root)
+    if kind == "tftpd-hpa":
+        need("tftpd-hpa")
+        return lab.start_tftpd_hpa(root)
+    raise ValueError(kind)
+
+
+# ---------------------------------------------------------------- dnsmasq
+def test_dnsmasq_pxe_ifconfig(lab, ns_root, ns_machine):
+    lab.start_dnsmasq(tftp_root=ns_root)
+    m = ns_machine()
+    out = m.cmd("ifconfig")
+    conf = parse_ifconfig(out)
+    assert conf.get("source") == "pxe", out
+    assert re.fullmatch(LEASE_RE, conf.get("address", "")), out
+    assert conf.get("netmask") == "255.255.255.0", out
+    assert conf.get("gateway") == LAB_ADDR, out
+    assert conf.get("server") == LAB_ADDR, out
+    # osprey.0 itself was fetched by the ROM; a file through osprey's TFTP client:
+    assert m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+
+
+def test_dnsmasq_dhcp_bootp(lab, ns_root, ns_machine):
+    lab.start_dnsmasq(tftp_root=ns_root, extra=["--bootp-dynamic"])
+    m = ns_machine()
+    out = m.cmd("dhcp --timeout=20", timeout=60)
+    assert "Error" not in out, out
+    assert re.search(LEASE_RE, out), out
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("source") == "dhcp", conf
+    assert re.fullmatch(LEASE_RE, conf.get("address", "")), conf
+    assert conf.get("gateway") == LAB_ADDR, conf
+    assert conf.get("server") == LAB_ADDR, conf
+    assert conf.get("bootfile") == "osprey.0", conf
+    out = m.cmd("bootp", timeout=60)
+    assert "Error" not in out, out
+    assert re.search(LEASE_RE, out), out
+    assert parse_ifconfig(m.cmd("ifconfig")).get("source") == "bootp"
+    # The configuration works for a transfer.
+    assert m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    leases = lab.servers[0].log()
+    assert "DHCPACK" in leases and "BOOTP" in leases, leases[-3000:]
+
+
+def test_dnsmasq_ping(lab, ns_root, ns_machine):
+    lab.start_dnsmasq(tftp_root=ns_root)
+    m = ns_machine()
+    out = m.cmd(f"ping --count=3 {LAB_ADDR}", timeout=60)
+    replies = re.findall(rf"(?m)^reply from {re.escape(LAB_ADDR)}: seq=(\d+) time=[\d.]+ ms", out)
+    assert replies, out
+    summary = re.search(r"(?m)^(\d+) of (\d+) replies", out)
+    assert summary and int(summary.group(2)) == 3 and int(summary.group(1)) >= 2, out
+    # Nobody at .250: no replies, and still a clean summary (or an Error line).
+    out = m.cmd("ping --count=1 192.168.77.250", timeout=60)
+    assert "reply from" not in out, out
+    assert re.search(r"(?m)^0 of 1 replies|^Error: ", out), out
+
+
+def test_dnsmasq_sha256_big(lab, ns_root, ns_machine, big_sha256):
+    lab.start_dnsmasq(tftp_root=ns_root)
+    m = ns_machine()
+    assert sha256sum(m, "(nd)/big.bin") == big_sha256
+
+
+# ---------------------------------------------------------------- atftpd / tftpd-hpa
+def test_atftpd_windowsize(lab, ns_root, ns_machine, big_sha256):
+    srv = start_servers(lab, "atftpd", ns_root)
+    m = ns_machine()
+    assert sha256sum(m, "(nd)/big.bin") == big_sha256
+    log = srv.log()
+    # atftpd --verbose=7 logs each accepted option per transfer ("windowsize option -> N").
+    sizes = [int(n) for n in re.findall(r"windowsize option -> (\d+)", log)]
+    assert sizes and max(sizes) > 1, \
+        f"atftpd did not negotiate windowsize > 1:\n{log[-3000:]}"
+    blk = [int(n) for n in re.findall(r"blksize option -> (\d+)", log)]
+    assert blk and max(blk) > 512, f"no blksize > 512 negotiated:\n{log[-3000:]}"
+
+
+def test_tftpd_hpa_load(lab, ns_root, ns_machine, big_sha256):
+    start_servers(lab, "tftpd-hpa", ns_root)
+    m = ns_machine()
+    assert sha256sum(m, "(nd)/big.bin") == big_sha256
+
+
+def test_tftpd_hpa_blksize512_over_65535_blocks(lab, ns_root, ns_machine, tmp_path):
+    """tftpd-hpa --blocksize 512 caps blksize: a 34 MiB file is 69633 blocks,
+    so the 16-bit block number wraps around."""
+    need("tftpd-hpa")
+    data = os.urandom(34 * 1024 * 1024 + 123)
+    (tmp_path / "tftp" / "wrap.bin").write_bytes(data)
+    assert len(data) // 512 > 65535
+    lab.start_dnsmasq(tftp_root=None, bootfile="osprey.0", name="dnsmasq-dhcp")
+    lab.start_tftpd_hpa(ns_root, blocksize=512)
+    m = ns_machine()
+    assert sha256sum(m, "(nd)/wrap.bin", timeout=T_LOAD * 2) == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("kind", ["dnsmasq", "atftpd", "tftpd-hpa"])
+def test_missing_file(lab, ns_root, ns_machine, kind):
+    """The server's own error message reaches the Error: line."""
+    start_servers(lab, kind, ns_root)
+    m = ns_machine()
+    out = m.cmd("cat (nd)/no-such-file.bin", timeout=60)
+    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+    assert len(errors) == 1, out
+    err = errors[0]
+    if kind == "dnsmasq":
+        # dnsmasq: "file /full/path/no-such-file.bin not found for 192.168.77.1xx"
+        assert re.search(r"no-such-file\.bin not found for 192\.168\.77\.", err), err
+    else:
+        # atftpd and tftpd-hpa both send "File not found" (capital F).
+        assert "File not found" in err, err
+    assert m.cmd("echo ok") == "ok"
+
+
+# ---------------------------------------------------------------- ISC dhcpd
+def test_isc_dhcpd(lab, ns_root, ns_machine):
+    need("dhcpd", "atftpd")
+    lab.start_dhcpd(bootfile="osprey.0")
+    lab.start_atftpd(ns_root)
+    m = ns_machine()
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("source") == "pxe" and re.fullmatch(LEASE_RE, conf.get("address", "")), conf
+    out = m.cmd("dhcp --timeout=20", timeout=60)
+    assert "Error" not in out, out
+    assert re.search(LEASE_RE, out), out
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("source") == "dhcp" and conf.get("server") == LAB_ADDR, conf
+    assert m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+
+
+# ---------------------------------------------------------------- routing
+def test_static_routed_server(lab, ns_root, ns_machine, fixtures_dir):
+    """Static configuration; the TFTP server is on 192.168.78.0/24, reached
+    through the gateway 192.168.77.1."""
+    need("atftpd")
+    lab.start_dnsmasq(tftp_root=ns_root)
+    rns = lab.add_remote()
+    remote_root = populate_root(os.path.join(lab.logdir, "remote-tftp"), {
+        "hello.txt": os.path.join(fixtures_dir, "hello.txt"),
+        "remote.bin": os.urandom(300 * 1024 + 7),
+    })
+    lab.start_atftpd(remote_root, ns=rns, name="atftpd-remote")
+    m = ns_machine()
+    out = m.cmd(f"ifconfig --address=192.168.77.50/24 --gateway={LAB_ADDR} --server={REMOTE_ADDR}")
+    assert "Error" not in out, out
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("source") == "static", conf
+    assert conf.get("address") == "192.168.77.50", conf
+    assert conf.get("netmask") == "255.255.255.0", conf
+    assert conf.get("gateway") == LAB_ADDR, conf
+    assert conf.get("server") == REMOTE_ADDR, conf
+    want = sha256_file(os.path.join(remote_root, "remote.bin"))
+    assert sha256sum(m, "(nd)/remote.bin", timeout=T_CMD * 4) == want
+    assert m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    # the transfer really came from the remote namespace
+    assert "Serving remote.bin to 192.168.77.50" in lab.servers[-1].log()
+
+
+# ---------------------------------------------------------------- Linux
+@pytest.mark.linux
+def test_boot_linux_dnsmasq(lab, ns_root, ns_machine):
+    lab.start_dnsmasq(tftp_root=ns_root)
+    m = ns_machine()
+    cmdline = m.boot_linux(args="console=ttyS0 panic=-1 osprey.test=NS")
+    assert "osprey.test=NS" in cmdline.split(), cmdline
+    assert m.exitstatus == 0
