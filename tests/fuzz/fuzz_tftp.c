@@ -11,12 +11,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define TID 3001
 
-/* Input: two option bytes (blksize and window choices), then records of [port selector]
+/* Input: two option bytes (blksize/no-options/keep-waiting and window choices), then records of [port selector]
  * [2-byte length][bytes]; every packet the client sends is answered with the next two
  * records: selector bit 0 sends from a stranger port, bit 1 from another host. */
 static const uint8_t *in;
 static size_t in_left;
 static uint16_t client_port;
+static bool keep_waiting;
 
 static void answer(const uint8_t *frame, size_t len)
 {
@@ -39,6 +40,10 @@ static void answer(const uint8_t *frame, size_t len)
 		fake_net_inject(out, fake_build_udp(out, fake_peer_mac, ip, port, FAKE_OUR_IP, client_port,
 						    p, n));
 	}
+	/* Out of input: end the run as if ESC was pressed, instead of 31 s of (fake) timeouts,
+	 * except when the input asks to exercise the timeouts. */
+	if (in_left < 3 && !keep_waiting)
+		fake_net_abort(true);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,6 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (fake_net_rx_pending())
 		net_poll();           /* leftovers of the last run: the port is closed now */
 	fake_net_set_responder(answer);
+	fake_net_abort(false);
+	keep_waiting = data[0] & 0x40;
 	memset(&o, 0, sizeof(o));
 	o.blksize = blksizes[data[0] % ARRAY_SIZE(blksizes)];
 	o.no_options = data[0] & 0x80;

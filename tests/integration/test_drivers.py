@@ -1,0 +1,158 @@
+"""Every NIC model QEMU emulates, driven by osprey's native driver under QEMU
+user networking (DHCP/TFTP/ICMP from slirp at 10.0.2.2):
+
+  osprey.lkrn with -kernel  the native driver runs DHCP at start; ifconfig
+                            names the driver; dhcp, ping 10.0.2.2, a static
+                            configuration and sha256sum (nd)/big.bin
+  osprey.0 with -boot n     through the NIC's PXE ROM: settings from the ROM's
+                            cached DHCP reply (source pxe), files by the native
+                            driver
+  Linux                     a Debian kernel fetched and booted over rtl8139,
+                            e1000 and virtio-net
+
+Marker: drivers.
+"""
+
+import hashlib
+import os
+import re
+
+import pytest
+
+from conftest import T_LOAD
+
+pytestmark = [pytest.mark.drivers]
+
+# test id -> (QEMU -device model, regex for the driver name ifconfig prints)
+NIC_MODELS = {
+    "rtl8139": ("rtl8139", r"rtl8139"),
+    "e1000": ("e1000", r"e1000"),
+    "virtio-net-pci": ("virtio-net-pci", r"virtio[-_]?net"),
+    "virtio-net-pci-modern": ("virtio-net-pci,disable-legacy=on", r"virtio[-_]?net"),
+    "ne2k_pci": ("ne2k_pci", r"ne2k[-_]?pci|ns8390|ne2000"),
+    "pcnet": ("pcnet", r"pcnet(32)?"),
+    "i82557b": ("i82557b", r"eepro100|e100|i8255\w*"),
+}
+LINUX_NICS = ("rtl8139", "e1000", "virtio-net-pci")
+
+# QEMU's PXE ROM for each model (-boot n needs it).
+ROM_DIR = "/usr/lib/ipxe/qemu"
+ROMS = {
+    "rtl8139": "rtl8139", "e1000": "e1000", "virtio-net-pci": "virtio",
+    "virtio-net-pci-modern": "virtio", "ne2k_pci": "ne2k_pci", "pcnet": "pcnet",
+    "i82557b": "eepro100",
+}
+
+SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
+
+
+def parse_ifconfig(out):
+    d = {}
+    for line in out.split("\n"):
+        m = re.match(r"\s*(\w+)\s+(.*\S)", line)
+        if m and m.group(1) not in d:
+            d[m.group(1)] = m.group(2)
+    return d
+
+
+@pytest.fixture(scope="session")
+def big_sha256(fixtures_dir):
+    h = hashlib.sha256()
+    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@pytest.fixture
+def lkrn(machines, builddir, tftp_root):
+    """Factory: osprey.lkrn via -kernel on a NIC with user networking, at the prompt."""
+
+    def make(nic_id, **kw):
+        model, _ = NIC_MODELS[nic_id]
+        m = machines(name=f"lkrn-{nic_id}", kernel=f"{builddir}/stage2/osprey.lkrn",
+                     tftp_root=tftp_root, nic=model, **kw)
+        m.boot_to_prompt(timeout=120)  # includes DHCP at start (30 s limit)
+        return m
+
+    return make
+
+
+def check_driver(m, nic_id):
+    _, drv_re = NIC_MODELS[nic_id]
+    out = m.cmd("ifconfig")
+    conf = parse_ifconfig(out)
+    assert re.match(rf"({drv_re})\b.* at PCI [0-9a-f]{{2}}:[0-9a-f]{{2}}\.[0-7]", conf.get("driver", "")), out
+    assert re.fullmatch(r"52:54:00(:[0-9a-f]{2}){3}", conf.get("mac", "")), out
+    assert conf.get("link") in ("up", "unknown"), out
+    listing = m.cmd("ifconfig --list")
+    assert re.search(rf"(?m)^[0-9a-f]{{2}}:[0-9a-f]{{2}}\.\d .*({drv_re}).*\(in use\)", listing), listing
+    return conf
+
+
+def sha256sum(m, nd, timeout=T_LOAD):
+    out = m.cmd(f"sha256sum {nd}", timeout=timeout)
+    assert "Error" not in out, out
+    found = SHA_RE.findall(out)
+    assert found, f"no '<sha256>  FILE' line:\n{out}"
+    assert found[-1][1] == nd, out
+    return found[-1][0]
+
+
+@pytest.mark.parametrize("nic_id", list(NIC_MODELS))
+def test_lkrn_dhcp_ping(lkrn, nic_id):
+    m = lkrn(nic_id)
+    conf = check_driver(m, nic_id)
+    assert conf.get("source") == "dhcp", conf
+    assert conf.get("address") == "10.0.2.15", conf
+    assert conf.get("gateway") == "10.0.2.2", conf
+    assert conf.get("server") == "10.0.2.2", conf
+    out = m.cmd("dhcp --timeout=20", timeout=60)
+    assert "Error" not in out, out
+    assert re.search(r"10\.0\.2\.15", out), out
+    # slirp answers ICMP echo for its own addresses (10.0.2.2 gateway, 10.0.2.3 DNS).
+    out = m.cmd("ping --count=3 10.0.2.2", timeout=60)
+    assert re.search(r"(?m)^reply from 10\.0\.2\.2: seq=\d+ time=[\d.]+ ms", out), out
+    s = re.search(r"(?m)^(\d+) of 3 replies", out)
+    assert s and int(s.group(1)) >= 2, out
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+
+
+@pytest.mark.parametrize("nic_id", list(NIC_MODELS))
+def test_lkrn_static_sha256(lkrn, nic_id, big_sha256):
+    m = lkrn(nic_id)
+    out = m.cmd("ifconfig --address=10.0.2.20/24 --gateway=10.0.2.2 --server=10.0.2.2")
+    assert "Error" not in out, out
+    conf = check_driver(m, nic_id)
+    assert conf.get("source") == "static" and conf.get("address") == "10.0.2.20", conf
+    assert sha256sum(m, "(nd)/big.bin") == big_sha256
+
+
+@pytest.mark.parametrize("nic_id", list(NIC_MODELS))
+def test_pxe_native(osprey, nic_id):
+    """osprey.0 through the NIC's PXE ROM: settings from the ROM, files by the native driver."""
+    if not os.path.exists(f"{ROM_DIR}/efi-{ROMS[nic_id]}.rom") and \
+            not os.path.exists(f"{ROM_DIR}/pxe-{ROMS[nic_id]}.rom"):
+        pytest.skip(f"no PXE ROM for {nic_id}")
+    model, _ = NIC_MODELS[nic_id]
+    m = osprey(nic=model, name=f"pxe-{nic_id}")
+    conf = check_driver(m, nic_id)
+    assert conf.get("source") == "pxe", conf
+    assert conf.get("address") == "10.0.2.15", conf
+    assert conf.get("server") == "10.0.2.2", conf
+    out = m.cmd("sha256sum (nd)/hello.txt", timeout=60)
+    assert re.search(r"(?m)^[0-9a-f]{64}  \(nd\)/hello\.txt$", out), out
+    want = hashlib.sha256(b"hello from tftp\n").hexdigest()
+    assert want in out, out
+    out = m.cmd("ping --count=2 10.0.2.2", timeout=60)
+    assert re.search(r"(?m)^reply from 10\.0\.2\.2: ", out), out
+
+
+@pytest.mark.linux
+@pytest.mark.parametrize("nic_id", LINUX_NICS)
+def test_lkrn_boot_linux(lkrn, nic_id):
+    m = lkrn(nic_id)
+    check_driver(m, nic_id)
+    cmdline = m.boot_linux(args=f"console=ttyS0 panic=-1 osprey.nic={nic_id}")
+    assert f"osprey.nic={nic_id}" in cmdline.split(), cmdline
+    assert m.exitstatus == 0
