@@ -171,8 +171,22 @@ class Lab:
         self.close()
         return False
 
+    @staticmethod
+    def remove_stale():
+        """Delete lab namespaces (osp-PID-N[r]) left by a test run that was
+        killed: PID no longer exists and nothing runs inside."""
+        out = run(["ip", "netns", "list"], check=False).stdout
+        for line in out.splitlines():
+            m = re.match(r"(osp-(\d+)-\d+r?)\b", line)
+            if not m or os.path.exists(f"/proc/{m.group(2)}"):
+                continue
+            pids = run(["ip", "netns", "pids", m.group(1)], check=False).stdout.split()
+            if not pids:
+                run(["ip", "netns", "del", m.group(1)], check=False)
+
     def setup(self):
         os.makedirs(self.logdir, exist_ok=True)
+        self.remove_stale()
         run(["ip", "netns", "add", self.ns])
         self._created.append(self.ns)
         self.ip("link", "set", "lo", "up")

@@ -186,13 +186,16 @@ def test_atftpd_windowsize(lab, ns_root, ns_machine, big_sha256):
     srv = start_servers(lab, "atftpd", ns_root)
     m = ns_machine()
     assert sha256sum(m, "(nd)/big.bin") == big_sha256
+    # atftpd --verbose=7 logs each transfer ("Serving big.bin to IP:PORT") and
+    # the options it accepted for it ("windowsize option -> N").
     log = srv.log()
-    # atftpd --verbose=7 logs each accepted option per transfer ("windowsize option -> N").
-    sizes = [int(n) for n in re.findall(r"windowsize option -> (\d+)", log)]
-    assert sizes and max(sizes) > 1, \
-        f"atftpd did not negotiate windowsize > 1:\n{log[-3000:]}"
-    blk = [int(n) for n in re.findall(r"blksize option -> (\d+)", log)]
-    assert blk and max(blk) > 512, f"no blksize > 512 negotiated:\n{log[-3000:]}"
+    transfers = re.split(r"(?m)^.*Serving ", log)
+    big = [t for t in transfers if t.startswith("big.bin ")]
+    assert big, f"atftpd never served big.bin:\n{log[-3000:]}"
+    opts = dict(re.findall(r"(\w+) option -> (\d+)", big[-1]))
+    assert int(opts.get("windowsize", "1")) > 1, \
+        f"atftpd did not negotiate windowsize > 1 for big.bin: {opts}\n{big[-1][-2000:]}"
+    assert int(opts.get("blksize", "512")) > 512, f"no blksize > 512 for big.bin: {opts}"
 
 
 def test_tftpd_hpa_load(lab, ns_root, ns_machine, big_sha256):
@@ -281,6 +284,9 @@ def test_static_routed_server(lab, ns_root, ns_machine, fixtures_dir):
 def test_boot_linux_dnsmasq(lab, ns_root, ns_machine):
     lab.start_dnsmasq(tftp_root=ns_root)
     m = ns_machine()
+    # with the native driver (not the PXE ROM's TFTP API)
+    driver = parse_ifconfig(m.cmd("ifconfig")).get("driver", "")
+    assert driver.startswith(NIC), driver
     cmdline = m.boot_linux(args="console=ttyS0 panic=-1 osprey.test=NS")
     assert "osprey.test=NS" in cmdline.split(), cmdline
     assert m.exitstatus == 0
