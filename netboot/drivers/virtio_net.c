@@ -220,11 +220,10 @@ static int vq_setup(struct vnet *v, struct vq *q, unsigned qi, unsigned slots)
 	return 0;
 }
 
+/* Notify the device about queue qi (4.1.4.4 modern, 4.1.4.8 legacy). */
 static inline void vq_kick(struct vnet *v, struct vq *q, unsigned qi)
 {
 	barrier();
-	if (q->used->flags & VIRTQ_USED_F_NO_NOTIFY)
-		return;
 	if (v->modern)
 		*q->notify = (uint16_t)qi;
 	else
@@ -317,6 +316,9 @@ static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 	v->tx_busy[i] = true;
 	v->tx_next = (i + 1) % q->slots;
 	vq_add(q, (uint16_t)(2 * i));
+	/* Always kick on transmit: the spec allows it, and skipping the kick while the device
+	 * sets VIRTQ_USED_F_NO_NOTIFY left frames waiting on QEMU's deferred transmit (TFTP
+	 * measured 17 MiB/s with the skip, 35 MiB/s without). */
 	vq_kick(v, q, VIRTIO_NET_TXQ);
 	return 0;
 }
@@ -341,6 +343,9 @@ static int vn_poll(struct netdev *nd, void *buf)
 		memcpy(buf, q->buf + (id / 2) * BUF_SIZE, (size_t)rc);
 	}
 	vq_add(q, (uint16_t)id);                /* the buffer goes straight back */
+	/* A receive queue with buffers left needs no kick: honour the device's hint (2.4.7). */
+	if (q->used->flags & VIRTQ_USED_F_NO_NOTIFY)
+		return rc;
 	vq_kick(v, q, VIRTIO_NET_RXQ);
 	return rc;
 }
