@@ -7,6 +7,7 @@
 #include "progress.h"
 
 #define MAX_BACKENDS 4
+#define READ_CHUNK (64 * 1024)
 
 static const struct file_backend *backends[MAX_BACKENDS];
 static int nbackends;
@@ -81,7 +82,8 @@ static int64_t read_all(struct file *f, const char *name, uint8_t *buf, size_t r
 				n = -E_TOOBIG;
 			break;
 		}
-		n = file_read(f, buf + got, room - got);
+		/* Chunks, so the progress line moves and ESC is seen during one long read. */
+		n = file_read(f, buf + got, MIN(room - got, (size_t)READ_CHUNK));
 		if (n <= 0)
 			break;
 		got += (unsigned)n;
