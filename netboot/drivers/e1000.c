@@ -310,6 +310,7 @@ static int e1000_probe(struct netdev *nd)
 	if (rc < 0)
 		return rc;
 	nd->ops = &e1000_ops;
+	nd->rx_frames = NUM_RX;
 	nd->priv = e;
 	return 0;
 }

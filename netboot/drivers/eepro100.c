@@ -10,7 +10,7 @@
 #include "timer.h"
 
 #define TX_RING 4
-#define RX_RING 16
+#define RX_RING 64
 #define SLOT_SIZE 1536                   /* per TCB / RFD: 16-byte header + frame */
 #define RFD_DATA_SIZE (SLOT_SIZE - 16)
 
@@ -354,6 +354,7 @@ static int e100_probe(struct netdev *nd)
 		return -E_NOMEM;
 	e->acb = (struct e100_acb *)e->mem;
 	nd->ops = &e100_ops;
+	nd->rx_frames = RX_RING;
 	nd->priv = e;
 	return 0;
 }

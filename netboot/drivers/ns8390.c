@@ -326,6 +326,8 @@ static int ne_probe(struct netdev *nd)
 		nd->mac[i] = prom[2 * i];
 	ne_out(ne, NS_CR, CR_PAGE0 | CR_RD_ABORT | CR_STP);
 	nd->ops = &ne_ops;
+	/* The on-card ring: 6 pages (1536 bytes) per full frame. */
+	nd->rx_frames = (NE_STOP_PAGE - NE_RX_START) / 6;
 	nd->priv = ne;
 	return 0;
 }

@@ -7,9 +7,9 @@
 #include "pcnet32.h"
 #include "timer.h"
 
-#define RX_RING_LOG2 4
+#define RX_RING_LOG2 6
 #define TX_RING_LOG2 3
-#define RX_RING (1 << RX_RING_LOG2)   /* 16 receive buffers */
+#define RX_RING (1 << RX_RING_LOG2)   /* 64 receive buffers: room for a whole TFTP window */
 #define TX_RING (1 << TX_RING_LOG2)   /* 8 transmit buffers, used round robin */
 #define BUF_SIZE 1536
 
@@ -292,6 +292,7 @@ static int pcnet_probe(struct netdev *nd)
 	p->rxbuf = mem + RX_RING * 16 + TX_RING * 16 + 32;
 	p->txbuf = p->rxbuf + RX_RING * BUF_SIZE;
 	nd->ops = &pcnet_ops;
+	nd->rx_frames = RX_RING;
 	nd->priv = p;
 	return 0;
 }

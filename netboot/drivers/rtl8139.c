@@ -204,6 +204,7 @@ static int rtl_probe(struct netdev *nd)
 	    (nd->mac[0] & 1))
 		return -E_IO;                   /* no valid station address */
 	nd->ops = &rtl_ops;
+	nd->rx_frames = RX_RING_LEN / 1536;   /* frames are packed in the ring, 4-byte aligned */
 	nd->priv = r;
 	return 0;
 }

@@ -441,6 +441,7 @@ static int vn_probe(struct netdev *nd)
 	}
 	vn_reset(v);                            /* quiet until open */
 	nd->ops = &vn_ops;
+	nd->rx_frames = RX_SLOTS;
 	nd->priv = v;
 	return 0;
 }

@@ -366,13 +366,14 @@ static bool wait_done(void *ctx)
 	       (c->dst && c->dst_got >= c->dst_len);
 }
 
+/* Resend what the server may have missed; the next timeout counts from after the send. */
 static int retransmit(struct tftp_conn *c)
 {
-	if (!c->answered) {
-		c->timer_start = timer_ms();
-		return udp_send(c->server, c->lport, TFTP_PORT, c->req, c->req_len);
-	}
-	return send_ack(c);
+	int rc = c->answered ? send_ack(c)
+			     : udp_send(c->server, c->lport, TFTP_PORT, c->req, c->req_len);
+
+	c->timer_start = timer_ms();
+	return rc;
 }
 
 /* Poll until something happens; on silence retransmit with backoff, and give up after
@@ -501,10 +502,12 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 		return rc;
 	c->in_use = true;
 
-	c->timer_start = timer_ms();
 	rc = udp_send(server, c->lport, TFTP_PORT, c->req, c->req_len);
 	if (rc < 0)
 		goto err_close;
+	/* Only now: the send may have waited seconds for ARP, and a timer started before it would
+	 * resend the request at once (a server then runs two transfers to the same port). */
+	c->timer_start = timer_ms();
 	while (!c->answered && !c->err)
 		wait_step(c);
 	if (c->err) {

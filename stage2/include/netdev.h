@@ -33,6 +33,9 @@ struct netdev {
 	struct pci_dev pci;
 	uint8_t mac[6];
 	bool is_open;
+	/* Full-size frames the receive side holds before it must drop (set by probe; 0: many).
+	 * Windowed protocols size their bursts to fit. */
+	uint16_t rx_frames;
 	void *priv;                   /* the driver's state */
 };
 

@@ -763,3 +763,33 @@ TEST(tftp_bad_args)
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, longpath, NULL, NULL), -E_INVAL);
 	CHECK_EQ(ts.rrqs, 0);
 }
+
+/* The server's ARP answer comes late (the first request is lost): the read request must still
+ * go out once, with its timeout counted from when it was sent. */
+static int slow_arp_requests;
+static void slow_arp_server(const uint8_t *frame, size_t len)
+{
+	uint32_t target;
+	uint8_t reply[64];
+
+	if (fake_is_arp_request(frame, len, &target)) {
+		if (++slow_arp_requests >= 2)
+			fake_net_inject(reply, fake_build_arp_reply(reply, fake_peer_mac, target));
+		return;
+	}
+	server(frame, len);
+}
+
+TEST(tftp_slow_arp_sends_one_request)
+{
+	int64_t len = 0;
+
+	setup(5000);
+	fake_net_auto_arp(false);
+	slow_arp_requests = 0;
+	fake_net_set_responder(slow_arp_server);
+	CHECK_EQ(fetch(NULL, 4096, &len, NULL), 0);
+	CHECK_EQ(len, 5000);
+	CHECK(slow_arp_requests >= 2);
+	CHECK_EQ(ts.rrqs, 1);
+}
