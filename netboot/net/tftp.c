@@ -25,7 +25,7 @@
 #define TFTP_REQ_MAX 512
 #define FIFO_SIZE (TFTP_MAX_WINDOW * TFTP_MAX_BLKSIZE)
 
-char tftp_last_error[128];
+char tftp_last_error[TFTP_ERRMSG_MAX];
 
 struct tftp_conn {
 	bool in_use;

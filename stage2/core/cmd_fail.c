@@ -1,14 +1,19 @@
 /* cmd_fail.c: how a command reports a failure: one line starting "Error: ". */
 #include "command.h"
+#include "console.h"
 #include "errors.h"
 
-char err_detail[128];
+char err_detail[512];
 
 int cmd_fail(int rc, const char *what)
 {
 	printf("Error: %s%s%s", what && *what ? what : "", what && *what ? ": " : "", errmsg(rc));
-	if (err_detail[0])
-		printf(" (%s)", err_detail);
+	if (err_detail[0]) {
+		/* Put, not printf: the detail may be as long as printf's buffer. */
+		console_puts(" (");
+		console_puts(err_detail);
+		console_puts(")");
+	}
 	printf("\n");
 	err_detail[0] = 0;
 	return rc < 0 ? rc : -rc;

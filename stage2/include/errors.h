@@ -28,6 +28,6 @@ const char *errmsg(int rc);
 
 /* Detail of the last failure that errmsg() cannot know (a TFTP server's ERROR text): set by the
  * layer that saw it, printed and cleared by cmd_fail(). */
-extern char err_detail[128];
+extern char err_detail[512];
 
 #endif

@@ -30,6 +30,8 @@ void tftp_close(struct tftp_conn *c);
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize);
 
 /* The text of the last TFTP ERROR packet a server sent ("" when none). */
-extern char tftp_last_error[128];
+/* Room for the message of any ERROR packet (a 516-byte TFTP packet less opcode and code). */
+#define TFTP_ERRMSG_MAX 512
+extern char tftp_last_error[TFTP_ERRMSG_MAX];
 
 #endif

@@ -377,7 +377,8 @@ TEST(tftp_error_replies)
 	memset(longmsg, 'm', sizeof(longmsg) - 1);
 	ts.error_msg = longmsg;
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "full", NULL, NULL), -E_IO);
-	CHECK_EQ(strlen(tftp_last_error), sizeof(tftp_last_error) - 1);
+	/* A long message (dnsmasq puts the whole path in it) comes through whole. */
+	CHECK_EQ(strlen(tftp_last_error), sizeof(longmsg) - 1);
 }
 
 static const uint8_t *raw_error;
