@@ -14,15 +14,28 @@ static uint8_t tx_dgram[ETH_MTU];
 uint16_t ip_checksum(const void *data, size_t len, uint32_t sum)
 {
 	const uint8_t *p = data;
-	uint64_t s = sum;
+	uint64_t s = 0;
 
+	/* 32 bits at a time in memory order: the one's-complement sum does not care about byte
+	 * order, so sum little-endian words and swap the folded result (RFC 1071, 2.B). */
+	while (len >= 4) {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		s += w;
+		p += 4;
+		len -= 4;
+	}
 	while (len >= 2) {
-		s += (uint32_t)(p[0] << 8 | p[1]);
+		s += (uint32_t)(p[0] | p[1] << 8);
 		p += 2;
 		len -= 2;
 	}
 	if (len)
-		s += (uint32_t)p[0] << 8;
+		s += p[0];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	s = ((s >> 8) | (s << 8)) & 0xffff;
+	s += sum;
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	return (uint16_t)~s;

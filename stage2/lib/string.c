@@ -1,11 +1,19 @@
 /* string.c: the memory and string functions the loader (and gcc's generated code) needs. */
 #include "lib.h"
 
+/* Four bytes per iteration, then the tail: under emulation (and on old CPUs) each string
+ * iteration costs the same, so frames copy four times faster than with movsb alone. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t words = n >> 2;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsl\n\t"
+			 "movl %3, %%ecx\n\t"
+			 "rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(words)
+			 : "r"(n & 3)
+			 : "memory");
 	return dst;
 }
 
@@ -23,8 +31,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t words = n >> 2;
+	uint32_t v = (uint8_t)c * 0x01010101u;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosl\n\t"
+			 "movl %3, %%ecx\n\t"
+			 "rep stosb"
+			 : "+D"(d), "+c"(words)
+			 : "a"(v), "r"(n & 3)
+			 : "memory");
 	return dst;
 }
 

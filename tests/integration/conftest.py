@@ -55,6 +55,16 @@ def scaled(t):
     return None if t is None else t * TIMEOUT_SCALE
 
 
+def parse_ifconfig(out):
+    """ifconfig output -> dict of first word -> rest of the line."""
+    d = {}
+    for line in out.split("\n"):
+        m = re.match(r"\s*(\w+)\s+(.*\S)", line)
+        if m and m.group(1) not in d:
+            d[m.group(1)] = m.group(2)
+    return d
+
+
 def strip_ansi(text):
     return ANSI_RE.sub("", text)
 

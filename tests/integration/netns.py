@@ -29,7 +29,7 @@ import signal
 import subprocess
 import time
 
-from conftest import Machine
+from conftest import Machine, parse_ifconfig  # noqa: F401 (re-exported for the tests)
 
 LAB_NET = "192.168.77"
 LAB_ADDR = f"{LAB_NET}.1"
@@ -401,11 +401,3 @@ def nic_device(model):
     return model
 
 
-def parse_ifconfig(out):
-    """ifconfig output -> dict of first word -> rest of the line."""
-    d = {}
-    for line in out.split("\n"):
-        m = re.match(r"\s*(\w+)\s+(.*\S)", line)
-        if m and m.group(1) not in d:
-            d[m.group(1)] = m.group(2)
-    return d

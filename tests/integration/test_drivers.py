@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from conftest import T_LOAD
+from conftest import T_LOAD, parse_ifconfig
 
 pytestmark = [pytest.mark.drivers]
 
@@ -46,13 +46,6 @@ ROMS = {
 SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
 
 
-def parse_ifconfig(out):
-    d = {}
-    for line in out.split("\n"):
-        m = re.match(r"\s*(\w+)\s+(.*\S)", line)
-        if m and m.group(1) not in d:
-            d[m.group(1)] = m.group(2)
-    return d
 
 
 @pytest.fixture(scope="session")
