@@ -7,7 +7,6 @@
 #include "netdev.h"
 #include "netstack.h"
 #include "pxe.h"
-#include "../../stage2/arch/i386/segments.h"
 
 void tftp_file_init(void);
 
@@ -21,7 +20,7 @@ static void print_config(const char *how)
 	       format_ipv4(netconf.server, srv));
 }
 
-void network_init(int boot_source)
+void network_init(bool dhcp_at_start)
 {
 	bool have_pxe;
 
@@ -50,7 +49,7 @@ void network_init(int boot_source)
 		       have_pxe ? "DHCP settings from PXE" : "PXE stack found and no driver for the NIC");
 		return;
 	}
-	if (boot_source == BOOT_LKRN) {
+	if (dhcp_at_start) {
 		printf("DHCP (ESC to skip)...\n");
 		int rc = dhcp_configure(false, STARTUP_DHCP_TIMEOUT);
 		if (rc < 0)

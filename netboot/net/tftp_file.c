@@ -7,7 +7,7 @@
 #include "pxe.h"
 #include "tftp.h"
 
-struct tftp_opts tftp_user_opts;   /* set by `tftp --blksize/--windowsize` (defaults when 0) */
+static const struct tftp_opts tftp_user_opts;   /* the defaults (blksize 1468, window 16) */
 static struct tftp_conn *conn;
 
 static int native_read(struct file *f, void *buf, size_t len)

@@ -1,4 +1,5 @@
 /* main.c: brings the loader up (consoles, timer, memory, network) and runs the prompt. */
+#include "boot.h"
 #include "command.h"
 #include "console.h"
 #include "file.h"
@@ -8,12 +9,11 @@
 #include "net.h"
 #include "timer.h"
 #include "version.h"
-#include "../arch/i386/segments.h"
 
 extern void serial_init(void);
 extern void vga_init(void);
 extern void e820_read(void);
-extern void network_init(int boot_source);
+extern void network_init(bool dhcp_at_start);
 extern char _end[];
 
 int boot_source;
@@ -82,6 +82,7 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 	timer_init();
 	e820_read();
 	heap_init();
-	network_init(source);
+	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */
+	network_init(source == BOOT_LKRN);
 	prompt_loop();
 }

@@ -10,8 +10,6 @@
 /* Real-mode stack used by the BIOS gateway: grows down from just below the image. */
 #define RM_STACK_TOP 0x7c00
 
-/* How stage2 was started (boot_source). */
-#define BOOT_NBP 1
-#define BOOT_LKRN 2
+#include "boot.h"
 
 #endif
