@@ -269,7 +269,12 @@ static int e100_poll(struct netdev *nd, void *buf)
 			e100_command(e, RUC_START, virt_to_bus(r));
 		return 0;
 	}
+	/* A register read before trusting the RFD: an emulated chip (QEMU) writes status and count
+	 * before the frame's data, from another thread; a device register access waits for it to
+	 * finish. On a real chip (status written last) it costs one read. */
+	(void)inb(e->io + SCB_STATUS);
 	__asm__ volatile("" ::: "memory");
+	status = r->status;
 	count = r->count;
 	/* C and OK mean a good frame; EOF/F in the count are not checked (QEMU leaves them 0). */
 	if (status & RFD_OK) {

@@ -208,7 +208,12 @@ static int pcnet_poll(struct netdev *nd, void *buf)
 
 	if (status & DESC_OWN)
 		return 0;
+	/* A register read before trusting the descriptor: an emulated chip (QEMU) may still be
+	 * storing it in another thread (OWN cleared first, ENP and the length after), and a
+	 * device register access waits for that to finish. On a real chip it costs one read. */
+	(void)csr_read(p, CSR0);
 	__asm__ volatile("" ::: "memory");
+	status = d->status;
 	if (!(status & DESC_ERR) && (status & (DESC_STP | DESC_ENP)) == (DESC_STP | DESC_ENP)) {
 		len = (d->msg_length & 0x0fff) - 4;   /* MCNT includes the FCS */
 		if (len < 14 || len > ETH_FRAME_MAX)

@@ -33,7 +33,7 @@ NIC_MODELS = {
     "pcnet": ("pcnet", r"pcnet(32)?"),
     "i82557b": ("i82557b", r"eepro100|e100|i8255\w*"),
 }
-LINUX_NICS = ("rtl8139", "e1000", "virtio-net-pci")
+LINUX_NICS = tuple(NIC_MODELS)   # a real kernel over every driver
 
 # QEMU's PXE ROM for each model (-boot n needs it).
 ROM_DIR = "/usr/lib/ipxe/qemu"
