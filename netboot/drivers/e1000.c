@@ -3,9 +3,11 @@
  *
  * DMA memory comes from the heap at the first open: 64 receive descriptors with 2 KiB buffers
  * and 16 transmit descriptors with 1.5 KiB buffers (about 152 KiB, above 1 MiB). Poll looks at
- * the next receive descriptor's DD bit in memory (no register read) and hands the descriptor
- * back with one RDT write; transmit fills the next descriptor and writes TDT, waiting only when
- * it comes round to a descriptor whose frame the chip has not finished. */
+ * the next receive descriptor's DD bit in memory (no register read) and hands descriptors back
+ * RX_RETURN_BATCH at a time with one RDT write: on QEMU an RDT write also flushes the NIC's
+ * queue and wakes the emulator's main loop, which per frame cost more than the rest of its
+ * handling. Transmit fills the next descriptor and writes TDT, waiting only when it comes
+ * round to a descriptor whose frame the chip has not finished. */
 #include "errors.h"
 #include "heap.h"
 #include "io.h"
@@ -15,6 +17,7 @@
 
 #define NUM_RX 64               /* ring bytes must be a multiple of 128 (SDM 13.4, RDLEN/TDLEN) */
 #define NUM_TX 16
+#define RX_RETURN_BATCH 8       /* receive descriptors handed back per RDT write */
 #define RX_BUF_SIZE 2048        /* RCTL.BSIZE 2048 */
 #define TX_BUF_SIZE 1536
 #define RESET_TIMEOUT_MS 20
@@ -31,6 +34,7 @@ struct e1000 {
 	struct e1000_tx_desc *tx;
 	uint8_t *rx_buf, *tx_buf;
 	unsigned rx_cur, tx_cur;
+	unsigned rx_unreturned;         /* descriptors done with but not yet given back (RDT) */
 	bool tx_busy[NUM_TX];
 };
 
@@ -162,6 +166,7 @@ static int e1000_open(struct netdev *nd)
 	wr32(e, E1000_RDT, NUM_RX - 1);
 	wr32(e, E1000_RDTR, 0);
 	e->rx_cur = 0;
+	e->rx_unreturned = 0;
 
 	/* Transmit ring: empty (head == tail). */
 	memset(e->tx, 0, NUM_TX * sizeof(*e->tx));
@@ -245,7 +250,11 @@ static int e1000_poll(struct netdev *nd, void *buf)
 	}
 	d->status = 0;
 	barrier();
-	wr32(e, E1000_RDT, i);                  /* hand the descriptor back (SDM 3.2.6, RDH/RDT) */
+	/* Hand the descriptors back (SDM 3.2.6: the chip owns RDH up to RDT-1). */
+	if (++e->rx_unreturned >= RX_RETURN_BATCH) {
+		wr32(e, E1000_RDT, i);
+		e->rx_unreturned = 0;
+	}
 	e->rx_cur = (i + 1) % NUM_RX;
 	return rc;
 }
@@ -310,7 +319,7 @@ static int e1000_probe(struct netdev *nd)
 	if (rc < 0)
 		return rc;
 	nd->ops = &e1000_ops;
-	nd->rx_frames = NUM_RX;
+	nd->rx_frames = NUM_RX - RX_RETURN_BATCH;   /* one slot is the gap, up to a batch unreturned */
 	nd->priv = e;
 	return 0;
 }

@@ -23,7 +23,13 @@ struct e100 {
 	unsigned tx_cur, rx_cur;
 	bool tx_used[TX_RING];
 	bool cu_started;
+	bool rx_seen;                    /* a frame was taken since the RU state was last read */
+	unsigned idle_polls;             /* empty polls since then */
 };
+
+/* Empty polls between reads of the RU state: a register read per empty poll would keep the
+ * emulator's lock busy while the frame we wait for is being delivered. */
+#define RU_CHECK_POLLS 64
 
 static struct e100 e100_priv;
 
@@ -262,13 +268,19 @@ static int e100_poll(struct netdev *nd, void *buf)
 
 	if (!(status & CB_C)) {
 		/* Ring empty. If the RU ran out of RFDs (it stopped at the EL one), every RFD is free
-		 * again: restart it at the next one. */
+		 * again: restart it at the next one. It can only have run out while frames were
+		 * coming, so look right after taking some, else only now and then. */
+		if (!e->rx_seen && ++e->idle_polls < RU_CHECK_POLLS)
+			return 0;
+		e->rx_seen = false;
+		e->idle_polls = 0;
 		uint8_t rus = inb(e->io + SCB_STATUS) & RUS_MASK;
 
 		if (rus != RUS_READY && !(r->status & CB_C))
 			e100_command(e, RUC_START, virt_to_bus(r));
 		return 0;
 	}
+	e->rx_seen = true;
 	/* A register read before trusting the RFD: an emulated chip (QEMU) writes status and count
 	 * before the frame's data, from another thread; a device register access waits for it to
 	 * finish. On a real chip (status written last) it costs one read. */

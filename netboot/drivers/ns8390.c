@@ -1,18 +1,26 @@
 /* ns8390.c: NE2000-compatible PCI cards (DP8390 core: RTL8029AS, Winbond W89C940, Compex,
  * KTI, VIA, SureCom, Holtek ...). Programmed I/O only: frames move between host memory and the
- * card's 16 KiB buffer through the 8390 remote DMA in 16-bit mode; the chip itself never
- * touches host memory. Register facts are in ns8390.h. */
+ * card's 16 KiB buffer through the 8390 remote DMA; the chip itself never touches host memory.
+ * The data port is read and written 32 bits at a time where the chip allows it (half the port
+ * accesses of 16-bit transfers: each one is a bus cycle on real hardware and an exit into the
+ * emulator under QEMU). Register facts are in ns8390.h. */
 #include "errors.h"
 #include "io.h"
 #include "netdev.h"
 #include "ns8390.h"
 #include "timer.h"
 
+/* Data port widths (Linux ne2k-pci's per-chip flags: the VIA 82C926 and Holtek HT80232 only
+ * do 16-bit transfers, the Holtek HT80229 only 32-bit ones; the rest take both). */
+enum ne_width { NE_IO32, NE_IO16_ONLY, NE_IO32_ONLY };
+
 struct ne {
 	uint16_t io;
+	enum ne_width width;
 	uint8_t next_rx;          /* page of the next frame to read (BNRY + 1) */
 	uint8_t tx_buf;           /* which transmit buffer the next frame goes to */
 	bool tx_busy;             /* a TXP was issued and not yet seen finished */
+	bool rx_pending;          /* frames may wait: read CURR (else only ISR.PRX says so) */
 	uint32_t overflows;
 };
 
@@ -29,6 +37,22 @@ static inline void ne_insw(uint16_t port, void *buf, size_t words)
 static inline void ne_outsw(uint16_t port, const void *buf, size_t words)
 {
 	__asm__ volatile("cld; rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
+static inline void ne_insl(uint16_t port, void *buf, size_t dwords)
+{
+	__asm__ volatile("cld; rep insl" : "+D"(buf), "+c"(dwords) : "d"(port) : "memory");
+}
+
+static inline void ne_outsl(uint16_t port, const void *buf, size_t dwords)
+{
+	__asm__ volatile("cld; rep outsl" : "+S"(buf), "+c"(dwords) : "d"(port) : "memory");
+}
+
+/* Bytes the remote DMA must count for a transfer of len: whole transfer units. */
+static uint16_t ne_dma_count(const struct ne *ne, size_t len)
+{
+	return (uint16_t)(ne->width == NE_IO32_ONLY ? (len + 3) & ~3u : (len + 1) & ~1u);
 }
 
 /* Wait until all bits of mask are set in ISR (bounded), then acknowledge them. */
@@ -56,15 +80,24 @@ static void ne_rdma_setup(struct ne *ne, uint16_t addr, uint16_t count, uint8_t 
 	ne_out(ne, NS_CR, CR_PAGE0 | dir | CR_STA);
 }
 
-/* Read len bytes from card memory (len may be odd: the last word's high byte is dropped). */
+/* Read len bytes from card memory: dwords, then a word, then (len odd) the low byte of one
+ * more word; a 32-bit-only chip reads a last whole dword and keeps what fits. */
 static int ne_read_mem(struct ne *ne, uint16_t addr, void *buf, size_t len)
 {
-	size_t words = len / 2;
+	uint16_t port = ne->io + NE_DATA;
+	uint8_t *p = buf;
+	size_t n = ne->width == NE_IO16_ONLY ? 0 : len & ~(size_t)3;
 
-	ne_rdma_setup(ne, addr, (uint16_t)((len + 1) & ~1u), CR_RD_READ);
-	ne_insw(ne->io + NE_DATA, buf, words);
-	if (len & 1)
-		((uint8_t *)buf)[len - 1] = (uint8_t)inw(ne->io + NE_DATA);
+	ne_rdma_setup(ne, addr, ne_dma_count(ne, len), CR_RD_READ);
+	ne_insl(port, p, n / 4);
+	if (n < len && ne->width == NE_IO32_ONLY) {
+		uint32_t last = inl(port);
+		memcpy(p + n, &last, len - n);
+	} else if (n < len) {
+		ne_insw(port, p + n, (len - n) / 2);
+		if (len & 1)
+			p[len - 1] = (uint8_t)inw(port);
+	}
 	return ne_wait_isr(ne, ISR_RDC, 2000);
 }
 
@@ -72,12 +105,21 @@ static int ne_read_mem(struct ne *ne, uint16_t addr, void *buf, size_t len)
  * around an ISA-era DP8390 timing bug; the PCI single-chip clones do not need it. */
 static int ne_write_mem(struct ne *ne, uint16_t addr, const void *buf, size_t len)
 {
-	size_t words = len / 2;
+	uint16_t port = ne->io + NE_DATA;
+	const uint8_t *p = buf;
+	size_t n = ne->width == NE_IO16_ONLY ? 0 : len & ~(size_t)3;
 
-	ne_rdma_setup(ne, addr, (uint16_t)((len + 1) & ~1u), CR_RD_WRITE);
-	ne_outsw(ne->io + NE_DATA, buf, words);
-	if (len & 1)
-		outw(ne->io + NE_DATA, ((const uint8_t *)buf)[len - 1]);
+	ne_rdma_setup(ne, addr, ne_dma_count(ne, len), CR_RD_WRITE);
+	ne_outsl(port, p, n / 4);
+	if (n < len && ne->width == NE_IO32_ONLY) {
+		uint32_t last = 0;
+		memcpy(&last, p + n, len - n);
+		outl(port, last);
+	} else if (n < len) {
+		ne_outsw(port, p + n, (len - n) / 2);
+		if (len & 1)
+			outw(port, p[len - 1]);
+	}
 	return ne_wait_isr(ne, ISR_RDC, 2000);
 }
 
@@ -122,6 +164,7 @@ static void ne_init(struct ne *ne, const uint8_t *mac, bool run)
 	ne->next_rx = NE_RX_START + 1;
 	ne->tx_buf = 0;
 	ne->tx_busy = false;
+	ne->rx_pending = true;
 	if (!run)
 		return;
 	ne_out(ne, NS_CR, CR_PAGE0 | CR_RD_ABORT | CR_STA);
@@ -240,12 +283,25 @@ static int ne_poll(struct netdev *nd, void *buf)
 	uint16_t addr, count, len, first;
 	uint8_t next;
 
-	if (ne_in(ne, NS_ISR) & ISR_OVW) {
+	uint8_t isr = ne_in(ne, NS_ISR);
+
+	if (isr & ISR_OVW) {
 		ne_overflow(ne);
+		ne->rx_pending = true;
 		return 0;
 	}
-	if (ne->next_rx == ne_curr(ne))
+	/* An empty ring costs one ISR read, not the three accesses of reading CURR: PRX is
+	 * cleared before CURR is read, so a frame stored after that read sets it again. */
+	if (!ne->rx_pending) {
+		if (!(isr & ISR_PRX))
+			return 0;
+		ne_out(ne, NS_ISR, ISR_PRX);
+		ne->rx_pending = true;
+	}
+	if (ne->next_rx == ne_curr(ne)) {
+		ne->rx_pending = false;
 		return 0;
+	}
 	addr = ne->next_rx << 8;
 	if (ne_read_mem(ne, addr, hdr, 4) < 0)
 		return -E_IO;
@@ -313,6 +369,10 @@ static int ne_probe(struct netdev *nd)
 	pci_enable(&nd->pci);
 	memset(ne, 0, sizeof(*ne));
 	ne->io = io;
+	if (nd->pci.vendor == 0x1106 || (nd->pci.vendor == 0x12c3 && nd->pci.device == 0x0058))
+		ne->width = NE_IO16_ONLY;
+	else if (nd->pci.vendor == 0x12c3 && nd->pci.device == 0x5598)
+		ne->width = NE_IO32_ONLY;
 	if (ne_reset(ne) < 0)
 		return -E_IO;
 	/* The station address PROM at card address 0: in word mode each PROM byte is one word, so

@@ -4,7 +4,13 @@
  * DMA memory comes from the heap at the first open (above 1 MiB, so it costs the image
  * nothing): a 32K+16 receive ring with 2 KiB of slack after it (RCR.WRAP=1 lets the chip write
  * a packet past the ring end instead of splitting it, so poll copies every frame in one piece)
- * and four 1536-byte transmit buffers used round robin. */
+ * and four 1536-byte transmit buffers used round robin.
+ *
+ * This is the mode every 8139 has. An RTL8139C+ runs in its descriptor mode instead
+ * (rtl8139_cplus.c) unless configure said --disable-rtl8139-cplus. CAPR must follow every
+ * frame here: the chip's "buffer empty" bit (CR.BUFE) compares CAPR with its write pointer, so
+ * a CAPR held back for batching would make it report frames that are not there. */
+#include "config.h"
 #include "errors.h"
 #include "heap.h"
 #include "io.h"
@@ -31,18 +37,22 @@ struct rtl8139 {
 
 static struct rtl8139 rtl_state;
 
-static int rtl_reset(struct rtl8139 *r)
+int rtl8139_reset(uint16_t io)
 {
-	outb(r->io + RTL_CR, RTL_CR_RST);
+	outb(io + RTL_CR, RTL_CR_RST);
 	for (unsigned us = 0; us < RESET_TIMEOUT_US; us += 10) {
-		if (!(inb(r->io + RTL_CR) & RTL_CR_RST)) {
-			for (int i = 0; i < RTL_NTX; i++)
-				r->tx_busy[i] = false;
+		if (!(inb(io + RTL_CR) & RTL_CR_RST))
 			return 0;
-		}
 		udelay(10);
 	}
 	return -E_TIMEOUT;
+}
+
+static int rtl_reset(struct rtl8139 *r)
+{
+	for (int i = 0; i < RTL_NTX; i++)
+		r->tx_busy[i] = false;
+	return rtl8139_reset(r->io);
 }
 
 /* Reset and program the chip: ring, descriptors, receive filter; receive and transmit on. */
@@ -195,7 +205,7 @@ static int rtl_probe(struct netdev *nd)
 	if (!r->io)
 		return -E_NODEV;
 	pci_enable(&nd->pci);
-	rc = rtl_reset(r);                      /* stops whatever a PXE ROM left running */
+	rc = rtl8139_reset(r->io);              /* stops whatever a PXE ROM left running */
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < 6; i++)
@@ -203,7 +213,12 @@ static int rtl_probe(struct netdev *nd)
 	if (!(nd->mac[0] | nd->mac[1] | nd->mac[2] | nd->mac[3] | nd->mac[4] | nd->mac[5]) ||
 	    (nd->mac[0] & 1))
 		return -E_IO;                   /* no valid station address */
+	if (RTL8139_CPLUS && rtl8139_is_cplus(r->io)) {
+		rtl8139_cplus_attach(nd, r->io);
+		return 0;
+	}
 	nd->ops = &rtl_ops;
+	nd->mode = "ring buffer";
 	nd->rx_frames = RX_RING_LEN / 1536;   /* frames are packed in the ring, 4-byte aligned */
 	nd->priv = r;
 	return 0;

@@ -97,4 +97,44 @@
 /* BMSR bit (§6, "Basic Mode Status Register"): link status, 1 = valid link. */
 #define RTL_BMSR_LINK   0x0004
 
+/* TCR hardware version (§6 TCR bits 30:26 HWVERID_A and 23:22 HWVERID_B): 0x74800000 is the
+ * RTL8139C+, the one member with descriptor-based "C+ mode" (Linux 8139cp takes PCI revision
+ * 0x20 and up, 8139too the rest; QEMU's rtl8139 is a C+ and reports exactly this). */
+#define RTL_TCR_HWVER_MASK  0x7cc00000
+#define RTL_TCR_HWVER_CPLUS 0x74800000
+
+/* C+ mode (RTL8139C+ datasheet §6.33 "C+ Command Register" and the descriptor chapter; the
+ * same layout Linux 8139cp.c uses). The transmit ring address takes the place of TSAD0/1. */
+#define RTL_TNPDS_LO    0x20    /* transmit normal-priority descriptor ring, low 32 bits */
+#define RTL_TNPDS_HI    0x24
+#define RTL_TPPOLL      0xd9    /* transmit poll, 8 bit */
+#define RTL_TPPOLL_NPQ  0x40    /* look at the normal-priority ring now */
+#define RTL_CPCR        0xe0    /* C+ command, 16 bit */
+#define RTL_CPCR_TXEN   0x0001  /* C+ transmit (descriptors) */
+#define RTL_CPCR_RXEN   0x0002  /* C+ receive (descriptors) */
+#define RTL_CPCR_MULRW  0x0008  /* PCI multiple read/write */
+#define RTL_RDSAR_LO    0xe4    /* receive descriptor ring, low 32 bits */
+#define RTL_RDSAR_HI    0xe8
+
+/* Descriptors: 16 bytes, little endian: opts1, opts2, buffer address low, high. */
+#define RTL_DESC_OWN    0x80000000u     /* the chip owns it */
+#define RTL_DESC_EOR    0x40000000u     /* last descriptor of the ring */
+#define RTL_DESC_FS     0x20000000u     /* first segment of a frame */
+#define RTL_DESC_LS     0x10000000u     /* last segment */
+/* Receive status in opts1: error summary, FIFO overflow, too long, runt, CRC error. */
+#define RTL_RXD_ERRORS  (0x08000000u | 0x00400000u | 0x00200000u | 0x00100000u | 0x00080000u | \
+			 0x00040000u)
+#define RTL_RXD_LEN     0x00001fffu     /* bytes received, CRC included; on refill: buffer size */
+#define RTL_TXD_LEN     0x0000ffffu
+
+/* Shared by the two modes (rtl8139.c: the original receive ring, every 8139; rtl8139_cplus.c:
+ * descriptor rings, the 8139C+ only). */
+struct netdev;
+/* Software reset (CR.RST, §6): returns when the chip says it is done, or -E_TIMEOUT. */
+int rtl8139_reset(uint16_t io);
+/* Whether the chip is an RTL8139C+ (TCR hardware version). */
+bool rtl8139_is_cplus(uint16_t io);
+/* Make nd a C+ mode device (ops, state, receive capacity). */
+void rtl8139_cplus_attach(struct netdev *nd, uint16_t io);
+
 #endif

@@ -19,7 +19,8 @@ static void show_nic(void)
 	}
 	m = net_dev->mac;
 	link = net_dev->ops->link ? net_dev->ops->link(net_dev) : -E_NOTSUP;
-	printf("driver   %s (%s) at PCI %02x:%02x.%x\n", net_dev->driver, net_dev->chip,
+	printf("driver   %s (%s%s%s) at PCI %02x:%02x.%x\n", net_dev->driver, net_dev->chip,
+	       net_dev->mode ? ", " : "", net_dev->mode ? net_dev->mode : "",
 	       net_dev->pci.bus, net_dev->pci.dev, net_dev->pci.fn);
 	printf("mac      %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
 	printf("link     %s\n", link > 0 ? "up" : link == 0 ? "down" : "unknown");

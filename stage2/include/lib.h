@@ -22,6 +22,13 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* -ffreestanding turns gcc's knowledge of these off, which made every fixed-size copy (a
+ * 4-byte load in a checksum loop) a call. The built-ins inline the small constant cases and
+ * still call the functions above for the rest. lib/string.c #undefs them to define them. */
+#define memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define memset(d, c, n) __builtin_memset((d), (c), (n))
+#define memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
+
 /* osprey's own formatter behind snprintf/printf: %d %i %u %x %X %o %c %s %p %%,
  * flags '-' '0', width and precision (also '*'), length h hh l ll z.
  * Always NUL-terminates when size > 0; returns the length the full output would have. */

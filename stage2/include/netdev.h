@@ -29,6 +29,7 @@ struct netdev_ops {
 struct netdev {
 	const char *driver;           /* "rtl8139" */
 	const char *chip;             /* "RTL8139", from the matching ID entry */
+	const char *mode;             /* how the driver runs this chip, when it has a choice */
 	const struct netdev_ops *ops;
 	struct pci_dev pci;
 	uint8_t mac[6];

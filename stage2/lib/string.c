@@ -1,6 +1,10 @@
 /* string.c: the memory and string functions the loader (and gcc's generated code) needs. */
 #include "lib.h"
 
+#undef memcpy
+#undef memset
+#undef memcmp
+
 /* Four bytes per iteration, then the tail: under emulation (and on old CPUs) each string
  * iteration costs the same, so frames copy four times faster than with movsb alone. */
 void *memcpy(void *dst, const void *src, size_t n)
