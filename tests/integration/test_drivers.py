@@ -7,8 +7,8 @@ user networking (DHCP/TFTP/ICMP from slirp at 10.0.2.2):
   osprey.0 with -boot n     through the NIC's PXE ROM: settings from the ROM's
                             cached DHCP reply (source pxe), files by the native
                             driver
-  Linux                     a Debian kernel fetched and booted over rtl8139,
-                            e1000 and virtio-net
+  Linux                     a Debian kernel fetched and booted over every
+                            NIC model
 
 Marker: drivers.
 """
