@@ -12,6 +12,7 @@ written to <pytest tmp dir>/<machine>.serial.log and attached to the report of
 a failing test.
 """
 
+import hashlib
 import os
 import re
 import shutil
@@ -357,6 +358,33 @@ def fixtures_dir():
         pytest.fail(f"missing fixtures in {d}: {', '.join(missing)} "
                     "(run tests/fixtures/make-fixtures)", pytrace=False)
     return d
+
+
+SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def big_sha256(fixtures_dir):
+    return sha256_file(os.path.join(fixtures_dir, "big.bin"))
+
+
+def sha256sum(m, nd, timeout=T_LOAD):
+    """Run `sha256sum nd` on machine m; the digest it printed for nd."""
+    out = m.cmd(f"sha256sum {nd}", timeout=timeout)
+    assert "Error" not in out, out
+    found = SHA_RE.findall(out)
+    assert found, f"no '<sha256>  FILE' line:\n{out}"
+    digest, name = found[-1]
+    assert name == nd, out
+    return digest
 
 
 PXELINUX_0 = "/usr/lib/PXELINUX/pxelinux.0"

@@ -1,7 +1,6 @@
 """The build itself: out of tree from a clean copy, the image size limit, make install."""
 
 import os
-import shutil
 import subprocess
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

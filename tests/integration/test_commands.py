@@ -2,7 +2,6 @@
 loader-side options on a kernel command line (mem= keeps the initrd low, a bad vga= is refused)."""
 
 import re
-import time
 
 from conftest import T_LOAD
 from test_errors import check_error

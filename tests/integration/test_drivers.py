@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from conftest import T_LOAD, parse_ifconfig
+from conftest import parse_ifconfig, sha256sum
 
 pytestmark = [pytest.mark.drivers]
 
@@ -43,18 +43,8 @@ ROMS = {
     "i82557b": "eepro100",
 }
 
-SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
 
 
-
-
-@pytest.fixture(scope="session")
-def big_sha256(fixtures_dir):
-    h = hashlib.sha256()
-    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @pytest.fixture
@@ -81,15 +71,6 @@ def check_driver(m, nic_id):
     listing = m.cmd("ifconfig --list")
     assert re.search(rf"(?m)^[0-9a-f]{{2}}:[0-9a-f]{{2}}\.\d .*({drv_re}).*\(in use\)", listing), listing
     return conf
-
-
-def sha256sum(m, nd, timeout=T_LOAD):
-    out = m.cmd(f"sha256sum {nd}", timeout=timeout)
-    assert "Error" not in out, out
-    found = SHA_RE.findall(out)
-    assert found, f"no '<sha256>  FILE' line:\n{out}"
-    assert found[-1][1] == nd, out
-    return found[-1][0]
 
 
 @pytest.mark.parametrize("nic_id", list(NIC_MODELS))

@@ -2,7 +2,6 @@
 comes back and the next command works."""
 
 import re
-import time
 
 import pytest
 

@@ -7,20 +7,18 @@ windowsize on a tap, where frames arrive in bursts from QEMU's I/O thread.
 Marker: drivers.
 """
 
-import hashlib
 import os
 import re
 import subprocess
 
 import pytest
 
-from conftest import T_LOAD, parse_ifconfig
+from conftest import parse_ifconfig, sha256sum
 from netns import Lab, NetnsMachine, missing_tools, populate_root
 
 pytestmark = [pytest.mark.drivers]
 
 SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +37,6 @@ def ring_build(tmp_path_factory):
     run("make", "-j2", "-C", "netboot")
     run("make", "-j2", "-C", "stage2")
     return b / "stage2"
-
-
-@pytest.fixture(scope="module")
-def big_sha256(fixtures_dir):
-    h = hashlib.sha256()
-    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def sha256sum(m, nd):
-    out = m.cmd(f"sha256sum {nd}", timeout=T_LOAD)
-    assert "Error" not in out, out
-    found = SHA_RE.findall(out)
-    assert found and found[-1][1] == nd, out
-    return found[-1][0]
 
 
 def test_default_build_uses_cplus_mode(osprey):

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import T_CMD, T_LOAD
+from conftest import T_CMD, T_LOAD, sha256_file, sha256sum
 from netns import (LAB_ADDR, REMOTE_ADDR, Lab, NetnsMachine, missing_tools, parse_ifconfig,
                    populate_root)
 
@@ -20,20 +20,6 @@ pytestmark = [pytest.mark.servers]
 
 NIC = "rtl8139"
 LEASE_RE = r"192\.168\.77\.(1\d\d)"
-SHA_RE = re.compile(r"(?m)^([0-9a-f]{64})  (\S+)\s*$")
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@pytest.fixture(scope="session")
-def big_sha256(fixtures_dir):
-    return sha256_file(os.path.join(fixtures_dir, "big.bin"))
 
 
 @pytest.fixture
@@ -98,16 +84,6 @@ def need(*tools):
     missing = missing_tools(*tools)
     if missing:
         pytest.fail(f"missing: {', '.join(missing)} (run scripts/install-deps)", pytrace=False)
-
-
-def sha256sum(m, nd, timeout=T_LOAD):
-    out = m.cmd(f"sha256sum {nd}", timeout=timeout)
-    assert "Error" not in out, out
-    found = SHA_RE.findall(out)
-    assert found, f"no '<sha256>  FILE' line:\n{out}"
-    digest, name = found[-1]
-    assert name == nd, out
-    return digest
 
 
 def start_servers(lab, kind, root, bootfile="osprey.0"):
