@@ -212,11 +212,7 @@ static int e1000_transmit(struct netdev *nd, const void *frame, size_t len)
 		}
 		e->tx_busy[i] = false;
 	}
-	memcpy(buf, frame, len);
-	if (len < 60) {
-		memset(buf + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(buf, frame, len);
 	d->length = (uint16_t)len;
 	d->cso = 0;
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;

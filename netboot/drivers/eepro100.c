@@ -225,11 +225,7 @@ static int e100_transmit(struct netdev *nd, const void *frame, size_t len)
 
 	if (len > ETH_FRAME_MAX)
 		return -E_TOOBIG;
-	memcpy(t->data, frame, len);
-	if (len < 60) {
-		memset(t->data + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(t->data, frame, len);
 	t->count = TCB_EOF | len;
 	t->threshold = 0xe0;          /* 1792 bytes: whole frame in the FIFO before sending */
 	t->tbd_count = 0;

@@ -205,20 +205,17 @@ static int ne_transmit(struct netdev *nd, const void *frame, size_t len)
 {
 	struct ne *ne = nd->priv;
 	uint8_t page = NE_START_PAGE + ne->tx_buf * NE_TX_PAGES;
-	static const uint8_t zeros[60];
 	int rc;
 
 	if (len > ETH_FRAME_MAX)
 		return -E_TOOBIG;
 	/* Copy into the idle buffer while the other one may still be going out. */
-	if (len >= 60) {
+	if (len >= ETH_FRAME_MIN) {
 		rc = ne_write_mem(ne, page << 8, frame, len);
 	} else {
-		uint8_t pad[60];
+		uint8_t pad[ETH_FRAME_MIN];
 
-		memcpy(pad, frame, len);
-		memcpy(pad + len, zeros, 60 - len);
-		len = 60;
+		len = netdev_fill_tx(pad, frame, len);
 		rc = ne_write_mem(ne, page << 8, pad, len);
 	}
 	if (rc < 0)

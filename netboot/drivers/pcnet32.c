@@ -185,11 +185,7 @@ static int pcnet_transmit(struct netdev *nd, const void *frame, size_t len)
 			if (timer_ms() > end)
 				return -E_TIMEOUT;
 	}
-	memcpy(buf, frame, len);
-	if (len < 60) {
-		memset(buf + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(buf, frame, len);
 	d->length = DESC_ONES | ((-len) & 0x0fff);
 	d->misc = 0;
 	__asm__ volatile("" ::: "memory");

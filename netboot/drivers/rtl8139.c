@@ -126,11 +126,7 @@ static int rtl_transmit(struct netdev *nd, const void *frame, size_t len)
 		}
 		r->tx_busy[i] = false;
 	}
-	memcpy(buf, frame, len);
-	if (len < 60) {
-		memset(buf + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(buf, frame, len);
 	barrier();
 	/* Writing the size with OWN=0 starts the DMA (§6.2); early threshold 256 bytes. */
 	outl(tsd, (uint32_t)len | RTL_TSD_ERTXTH(256));

@@ -131,11 +131,7 @@ static int cp_transmit(struct netdev *nd, const void *frame, size_t len)
 			cpu_relax();
 		}
 	}
-	memcpy(buf, frame, len);
-	if (len < 60) {
-		memset(buf + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(buf, frame, len);
 	barrier();
 	d->opts1 = RTL_DESC_OWN | RTL_DESC_FS | RTL_DESC_LS | (i == CP_NTX - 1 ? RTL_DESC_EOR : 0) |
 		   (uint32_t)len;

@@ -307,11 +307,7 @@ static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 		}
 	}
 	/* The header stays all zero: no offloads (5.1.6.2). */
-	memcpy(buf, frame, len);
-	if (len < 60) {
-		memset(buf + len, 0, 60 - len);
-		len = 60;
-	}
+	len = netdev_fill_tx(buf, frame, len);
 	q->desc[2 * i + 1].len = (uint32_t)len;
 	v->tx_busy[i] = true;
 	v->tx_next = (i + 1) % q->slots;

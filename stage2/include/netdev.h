@@ -74,6 +74,19 @@ const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const stru
 int netdev_transmit(const void *frame, size_t len);
 int netdev_poll(void *buf);
 
+#define ETH_FRAME_MIN 60          /* without FCS: shorter frames are padded with zeros */
+
+/* Copy a frame into a driver's transmit buffer, padded with zeros to the Ethernet minimum;
+ * returns the length to hand the chip. */
+static inline size_t netdev_fill_tx(void *buf, const void *frame, size_t len)
+{
+	memcpy(buf, frame, len);
+	if (len >= ETH_FRAME_MIN)
+		return len;
+	memset((uint8_t *)buf + len, 0, ETH_FRAME_MIN - len);
+	return ETH_FRAME_MIN;
+}
+
 /* Physical address for DMA: osprey runs flat without paging, so it is the pointer itself. */
 static inline uint32_t virt_to_bus(const void *p) { return (uint32_t)(uintptr_t)p; }
 
