@@ -8,11 +8,11 @@
  * queue and wakes the emulator's main loop, which per frame cost more than the rest of its
  * handling. Transmit fills the next descriptor and writes TDT, waiting only when it comes
  * round to a descriptor whose frame the chip has not finished. */
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
+#include "services/timer.h"
 #include "e1000.h"
 
 #define NUM_RX 64               /* ring bytes must be a multiple of 128 (SDM 13.4, RDLEN/TDLEN) */

@@ -3,11 +3,11 @@
  * simplified receive frame descriptors with the EL bit following the host; CSRs through the I/O
  * BAR, polled. Register facts are in eepro100.h. */
 #include "eepro100.h"
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
+#include "services/timer.h"
 
 #define TX_RING 4
 #define RX_RING 64

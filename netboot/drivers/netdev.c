@@ -1,8 +1,8 @@
 /* netdev.c: finds the NIC on PCI, lets the first driver whose ID table matches claim it, and is
  * the stack's one door to it (opened on first use, closed before a kernel starts). */
-#include "errors.h"
-#include "netdev.h"
-#include "shutdown.h"
+#include "lib/errors.h"
+#include "drivers/netdev.h"
+#include "services/shutdown.h"
 
 struct netdev *net_dev;
 static struct netdev the_dev;

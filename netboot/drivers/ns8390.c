@@ -4,11 +4,11 @@
  * The data port is read and written 32 bits at a time where the chip allows it (half the port
  * accesses of 16-bit transfers: each one is a bus cycle on real hardware and an exit into the
  * emulator under QEMU). Register facts are in ns8390.h. */
-#include "errors.h"
-#include "io.h"
-#include "netdev.h"
+#include "lib/errors.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
 #include "ns8390.h"
-#include "timer.h"
+#include "services/timer.h"
 
 /* Data port widths (Linux ne2k-pci's per-chip flags: the VIA 82C926 and Holtek HT80232 only
  * do 16-bit transfers, the Holtek HT80229 only 32-bit ones; the rest take both). */

@@ -1,11 +1,11 @@
 /* pcnet32.c: AMD PCnet-PCI family (79C970/970A/971/972/973/975/978): bus-master descriptor
  * rings in software style 2 (32-bit structures), polled. Register facts are in pcnet32.h. */
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
 #include "pcnet32.h"
-#include "timer.h"
+#include "services/timer.h"
 
 #define RX_RING_LOG2 6
 #define TX_RING_LOG2 3

@@ -11,11 +11,11 @@
  * frame here: the chip's "buffer empty" bit (CR.BUFE) compares CAPR with its write pointer, so
  * a CAPR held back for batching would make it report frames that are not there. */
 #include "config.h"
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
+#include "services/timer.h"
 #include "rtl8139.h"
 
 #define RX_RING_LEN   32768                         /* RBLEN_32K */

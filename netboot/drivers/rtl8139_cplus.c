@@ -7,11 +7,11 @@
  * QEMU a CAPR write also flushes the NIC's queue and wakes the emulator's main loop, so it
  * cost more than the rest of a frame's handling together. Rings and buffers come from the
  * heap at the first open (above 1 MiB, so they cost the image nothing). */
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
+#include "services/timer.h"
 #include "rtl8139.h"
 
 #define CP_NRX          64      /* receive descriptors: frames held while we are busy */

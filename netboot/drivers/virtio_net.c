@@ -7,11 +7,11 @@
  * the layout legacy devices require without VIRTIO_F_ANY_LAYOUT (5.1.6.6). The rings and
  * buffers come from the heap at the first open: 32 receive and 16 transmit buffers; the rings
  * use the legacy layout (used ring 4 KiB aligned), which also satisfies the modern alignment. */
-#include "errors.h"
-#include "heap.h"
-#include "io.h"
-#include "netdev.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "arch/io.h"
+#include "drivers/netdev.h"
+#include "services/timer.h"
 #include "virtio_net.h"
 
 #define RX_SLOTS 32

@@ -1,8 +1,8 @@
 /* arp.c: ARP (RFC 826) for IPv4 over Ethernet: a small cache, resolution with retries, answers for our address. */
-#include "errors.h"
-#include "net.h"
-#include "netstack.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define ARP_CACHE_SIZE 8
 #define ARP_TRIES 3

@@ -1,6 +1,6 @@
 /* bootp.c: parses BOOTP/DHCP replies (RFC 951, 2131, 2132) into a netconf, never trusting the packet. */
-#include "bootp.h"
-#include "errors.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
 
 /* Offsets in the fixed BOOTP header. */
 #define BP_OP 0

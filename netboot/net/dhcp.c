@@ -1,10 +1,10 @@
 /* dhcp.c: DHCP (RFC 2131/2132, PXE-flavoured DISCOVER) and plain BOOTP (RFC 951) client that fills netconf. */
-#include "bootp.h"
-#include "console.h"
-#include "errors.h"
-#include "net.h"
-#include "netstack.h"
-#include "timer.h"
+#include "net/bootp.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68

@@ -1,8 +1,8 @@
 /* eth.c: Ethernet II framing: wraps outgoing payloads in a header and dispatches received frames by type. */
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
 
 const uint8_t eth_broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 

@@ -1,8 +1,8 @@
 /* icmp.c: ICMP echo (RFC 792): answers pings to our address and sends our own. */
-#include "errors.h"
-#include "net.h"
-#include "netstack.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO_REQUEST 8

@@ -1,7 +1,7 @@
 /* ipv4.c: IPv4 (RFC 791) without fragments or options of our own: routing to the next hop, header checks, dispatch. */
-#include "errors.h"
-#include "net.h"
-#include "netstack.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "net/netstack.h"
 
 #define IP_FLAG_MF 0x2000
 #define IP_FRAG_OFFSET 0x1fff

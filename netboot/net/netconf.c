@@ -1,4 +1,4 @@
 /* netconf.c: the one network configuration every protocol and command reads. */
-#include "net.h"
+#include "net/net.h"
 
 struct netconf netconf;

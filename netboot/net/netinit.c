@@ -1,12 +1,12 @@
 /* netinit.c: network bring-up at start: claim the NIC with a native driver where one matches;
  * take the settings the PXE ROM cached (then unload the ROM's stack if our driver takes over);
  * run DHCP at start when started as a .lkrn with no settings to inherit. */
-#include "errors.h"
-#include "file.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "pxe.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "pxe/pxe.h"
 
 void tftp_file_init(void);
 

@@ -1,9 +1,9 @@
 /* netpoll.c: the one receive loop every protocol is driven by: poll the NIC, dispatch frames, wait for a condition. */
-#include "console.h"
-#include "errors.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "timer.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define NET_POLL_BUDGET 64   /* frames per net_poll call */
 #define NET_POLL_DEPTH 2     /* a handler may wait (for ARP) once while a frame is being handled */

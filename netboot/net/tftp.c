@@ -1,8 +1,8 @@
 /* tftp.c: TFTP read client (RFC 1350) with option negotiation (RFC 2347/2348/2349) and windows (RFC 7440). */
-#include "errors.h"
-#include "netstack.h"
-#include "tftp.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "net/netstack.h"
+#include "net/tftp.h"
+#include "services/timer.h"
 
 #define OP_RRQ 1
 #define OP_DATA 3

@@ -1,11 +1,11 @@
 /* tftp_file.c: the (nd) device: files on the boot server, read with osprey's own TFTP client
  * when a native driver runs the NIC, else through the PXE ROM's TFTP API. */
-#include "errors.h"
-#include "file.h"
-#include "net.h"
-#include "netdev.h"
-#include "pxe.h"
-#include "tftp.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "pxe/pxe.h"
+#include "net/tftp.h"
 
 static const struct tftp_opts tftp_user_opts;   /* the defaults (blksize 1468, window 16) */
 static struct tftp_conn *conn;

@@ -1,8 +1,8 @@
 /* udp.c: UDP (RFC 768): port bindings, checksummed send, verified receive demultiplexed by port. */
-#include "errors.h"
-#include "net.h"
-#include "netstack.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define UDP_SLOTS 8
 #define EPHEMERAL_FIRST 49152u

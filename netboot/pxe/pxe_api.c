@@ -1,9 +1,9 @@
 /* pxe_api.c: finds the PXE ROM's API (!PXE or PXENV+), calls it through the real-mode gateway,
  * and unloads it before a kernel starts. */
-#include "bios.h"
-#include "errors.h"
-#include "pxe.h"
-#include "shutdown.h"
+#include "arch/bios.h"
+#include "lib/errors.h"
+#include "pxe/pxe.h"
+#include "services/shutdown.h"
 
 extern uint32_t nbp_pxe_ptr, nbp_pxenv_ptr;
 

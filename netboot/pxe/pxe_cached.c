@@ -1,9 +1,9 @@
 /* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting. */
-#include "bios.h"
-#include "bootp.h"
-#include "errors.h"
-#include "net.h"
-#include "pxe.h"
+#include "arch/bios.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "pxe/pxe.h"
 
 
 /* Ask the ROM for one cached packet; returns a pointer into the ROM's own buffer. */

@@ -1,10 +1,10 @@
 /* pxe_tftp.c: reading (nd) files through the PXE ROM's TFTP API (one open file at a time), for
  * machines whose NIC has no native driver. */
-#include "bios.h"
-#include "errors.h"
-#include "file.h"
-#include "net.h"
-#include "pxe.h"
+#include "arch/bios.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "net/net.h"
+#include "pxe/pxe.h"
 
 #define PACKET_SIZE 1432   /* fits a 1500-byte MTU with IP/UDP/TFTP headers */
 

@@ -1,10 +1,10 @@
 /* console_cmds.c: `serial` (set up a serial port) and `terminal` (choose the consoles), with
  * GRUB legacy's syntax and meaning. */
-#include "command.h"
-#include "console.h"
-#include "errors.h"
-#include "serial.h"
-#include "timer.h"
+#include "ui/command.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "arch/serial.h"
+#include "services/timer.h"
 
 static int cmd_serial(int argc, char **argv)
 {

@@ -1,10 +1,10 @@
 /* dhcp_cmds.c: `dhcp` and `bootp`: configure the network with the native stack. */
-#include "command.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "bootp.h"
+#include "ui/command.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "net/bootp.h"
 
 /* The config file a DHCP reply names: option 150 (GRUB legacy), else 209 (PXELINUX). */
 static void show_configfile(void)

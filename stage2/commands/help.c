@@ -1,6 +1,6 @@
 /* help.c: `help` lists the commands; `help CMD` shows one command's usage and description. */
-#include "command.h"
-#include "errors.h"
+#include "ui/command.h"
+#include "lib/errors.h"
 
 static int cmd_help(int argc, char **argv)
 {

@@ -1,9 +1,9 @@
 /* linux_cmds.c: `kernel`, `initrd` and `boot` for Linux bzImages. Owns the loaded images. */
-#include "command.h"
-#include "errors.h"
-#include "file.h"
-#include "heap.h"
-#include "linux.h"
+#include "ui/command.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "services/heap.h"
+#include "loader/linux.h"
 
 static struct linux_boot lb;
 

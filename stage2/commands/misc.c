@@ -1,10 +1,10 @@
 /* misc.c: small commands: echo, pause, cat, displaymem, reboot, halt. */
-#include "command.h"
-#include "console.h"
-#include "errors.h"
-#include "file.h"
-#include "memmap.h"
-#include "power.h"
+#include "ui/command.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "services/memmap.h"
+#include "arch/power.h"
 
 static int cmd_echo(int argc, char **argv)
 {

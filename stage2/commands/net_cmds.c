@@ -1,12 +1,12 @@
 /* net_cmds.c: `ifconfig`, `tftpserver` and `root`: show and set the network configuration and the
  * default device. */
-#include "command.h"
-#include "errors.h"
-#include "file.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "pxe.h"
+#include "ui/command.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "pxe/pxe.h"
 
 static void show_nic(void)
 {

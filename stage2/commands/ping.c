@@ -1,10 +1,10 @@
 /* ping.c: `ping HOST`: ICMP echo through the native stack. */
-#include "command.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "timer.h"
+#include "ui/command.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 static int cmd_ping(int argc, char **argv)
 {

@@ -1,9 +1,9 @@
 /* sha256sum.c: `sha256sum FILE` prints a file's SHA-256 digest. */
-#include "command.h"
-#include "errors.h"
-#include "file.h"
-#include "heap.h"
-#include "sha256.h"
+#include "ui/command.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "services/heap.h"
+#include "net/sha256.h"
 
 static int cmd_sha256sum(int argc, char **argv)
 {

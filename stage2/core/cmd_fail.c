@@ -1,7 +1,7 @@
 /* cmd_fail.c: how a command reports a failure: one line starting "Error: ". */
-#include "command.h"
-#include "console.h"
-#include "errors.h"
+#include "ui/command.h"
+#include "services/console.h"
+#include "lib/errors.h"
 
 char err_detail[512];
 

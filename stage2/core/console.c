@@ -1,8 +1,8 @@
 /* console.c: sends output to every active terminal and takes keys from any of them. */
-#include "console.h"
-#include "errors.h"
-#include "keys.h"
-#include "timer.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "services/keys.h"
+#include "services/timer.h"
 
 #define MAX_TERMINALS 4
 

@@ -1,6 +1,6 @@
 /* errors.c: the message table behind errmsg() for osprey's E_* return codes. */
-#include "lib.h"
-#include "errors.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
 
 static const char *const messages[E_MAX] = {
 	[E_OK] = "success",

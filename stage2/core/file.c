@@ -1,10 +1,10 @@
 /* file.c: the one file interface: names resolve to a backend by device, whole files load into
  * the heap with a progress line, ESC or Ctrl-C abort. */
-#include "console.h"
-#include "errors.h"
-#include "file.h"
-#include "heap.h"
-#include "progress.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "files/file.h"
+#include "services/heap.h"
+#include "services/progress.h"
 
 #define MAX_BACKENDS 4
 #define READ_CHUNK (64 * 1024)

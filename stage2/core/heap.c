@@ -1,6 +1,6 @@
 /* heap.c: the block allocator over free RAM: an out-of-band table of blocks, allocations placed highest-first. */
-#include "heap.h"
-#include "errors.h"
+#include "services/heap.h"
+#include "lib/errors.h"
 
 #define HEAP_BLOCKS 256
 

@@ -1,7 +1,7 @@
 /* lineedit.c: the prompt's line editor: cursor keys, kill keys, history and tab completion. */
-#include "lib.h"
-#include "keys.h"
-#include "lineedit.h"
+#include "lib/lib.h"
+#include "services/keys.h"
+#include "ui/lineedit.h"
 
 /* The terminal is driven with '\b' and reprinting only. Invariant between calls: the
  * terminal cursor sits at column le->pos of the line (relative to the prompt's end), and

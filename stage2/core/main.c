@@ -1,14 +1,14 @@
 /* main.c: brings the loader up (consoles, timer, memory, network) and runs the prompt. */
-#include "boot.h"
-#include "command.h"
-#include "console.h"
-#include "file.h"
-#include "heap.h"
-#include "lineedit.h"
-#include "memmap.h"
-#include "net.h"
-#include "timer.h"
-#include "version.h"
+#include "arch/boot.h"
+#include "ui/command.h"
+#include "services/console.h"
+#include "files/file.h"
+#include "services/heap.h"
+#include "ui/lineedit.h"
+#include "services/memmap.h"
+#include "net/net.h"
+#include "services/timer.h"
+#include "lib/version.h"
 
 extern void serial_init(void);
 extern void vga_init(void);

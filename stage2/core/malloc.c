@@ -1,6 +1,6 @@
 /* malloc.c: malloc/free and friends for the loader, on top of the heap (loader only: on the host
  * these names belong to libc). */
-#include "heap.h"
+#include "services/heap.h"
 
 void *malloc(size_t size)
 {

@@ -1,6 +1,6 @@
 /* memmap.c: collect the E820 memory map and clean it up (sort, split overlaps, merge). */
-#include "memmap.h"
-#include "errors.h"
+#include "services/memmap.h"
+#include "lib/errors.h"
 
 struct memmap memmap;
 

@@ -1,7 +1,7 @@
 /* options.c: the GNU-style long option parser (--name=value, --flag) shared by all commands. */
-#include "lib.h"
-#include "errors.h"
-#include "command.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
+#include "ui/command.h"
 
 static const struct option_spec *find_spec(const struct option_spec *specs, int nspecs,
 					   const char *name, size_t len)

@@ -1,6 +1,6 @@
 /* path.c: splits GRUB-style file names "(dev)/path" and "/path" into device and path. */
-#include "file.h"
-#include "errors.h"
+#include "files/file.h"
+#include "lib/errors.h"
 
 #define DEV_MAX 15   /* characters in a device name; dev buffers are 16 bytes */
 

@@ -1,8 +1,8 @@
 /* progress.c: draws the progress line (progress_fmt.c formats it) on the console. */
-#include "console.h"
-#include "errors.h"
-#include "progress.h"
-#include "timer.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "services/progress.h"
+#include "services/timer.h"
 
 static void progress_draw(struct progress *p, uint64_t now)
 {

@@ -1,5 +1,5 @@
 /* progress_fmt.c: formats the load progress line (sizes, percent, rate) with integer math only. */
-#include "progress.h"
+#include "services/progress.h"
 
 /* Append to buf at *pos; once the buffer is full, further output is dropped. */
 static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)

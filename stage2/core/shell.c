@@ -1,7 +1,7 @@
 /* shell.c: splits a command line into words, finds the registered command and runs it. */
-#include "lib.h"
-#include "errors.h"
-#include "command.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
+#include "ui/command.h"
 
 /* Weak, so that an image (or a fuzz target) that links no command at all still links:
  * the section bounds then both resolve to NULL and the table is empty. */

@@ -1,6 +1,6 @@
 /* shutdown.c: runs the registered shutdown hooks, last registered first. */
-#include "lib.h"
-#include "shutdown.h"
+#include "lib/lib.h"
+#include "services/shutdown.h"
 
 static void (*hooks[8])(void);
 static int nhooks;

@@ -1,7 +1,7 @@
 /* vt100.c: turns a serial terminal's bytes (VT100/xterm/Linux console sequences) into keys. */
-#include "lib.h"
-#include "keys.h"
-#include "vt100.h"
+#include "lib/lib.h"
+#include "services/keys.h"
+#include "services/vt100.h"
 
 #define ESC_TIMEOUT_MS 50
 #define PARAM_MAX 9999       /* parameters saturate here: garbage cannot overflow them */

@@ -1,5 +1,5 @@
 /* fmt.c: osprey's printf-style formatter (integers, chars, strings, pointers; no floats). */
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Widths and numeric precisions beyond this are clamped: nothing on a console needs more,
  * and it bounds the work a hostile format can cause. */

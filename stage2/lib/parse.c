@@ -1,6 +1,6 @@
 /* parse.c: strict parsers for numbers, sizes and IPv4 addresses, and safe string copy. */
-#include "lib.h"
-#include "errors.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
 
 static int hex_value(char c)
 {

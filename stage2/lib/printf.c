@@ -1,6 +1,6 @@
 /* printf.c: snprintf/vsnprintf/printf for the loader, on top of fmt_vsnprintf and the console. */
-#include "console.h"
-#include "lib.h"
+#include "services/console.h"
+#include "lib/lib.h"
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {

@@ -1,5 +1,5 @@
 /* string.c: the memory and string functions the loader (and gcc's generated code) needs. */
-#include "lib.h"
+#include "lib/lib.h"
 
 #undef memcpy
 #undef memset

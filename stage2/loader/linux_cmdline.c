@@ -1,6 +1,6 @@
 /* linux_cmdline.c: finds what a kernel command line asks of the loader (vga=, mem=). */
-#include "linux.h"
-#include "errors.h"
+#include "loader/linux.h"
+#include "lib/errors.h"
 
 /* As the kernel's boot code: any control character or space separates words. */
 static bool is_space(char c)

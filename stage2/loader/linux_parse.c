@@ -1,6 +1,6 @@
 /* linux_parse.c: checks a bzImage's real-mode header (Linux/x86 boot protocol) and describes the image. */
-#include "linux.h"
-#include "errors.h"
+#include "loader/linux.h"
+#include "lib/errors.h"
 
 #define HDRS_MAGIC 0x53726448      /* "HdrS" */
 #define BOOT_FLAG 0xaa55

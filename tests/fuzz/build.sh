@@ -20,7 +20,7 @@ command -v "$CC" >/dev/null || { echo "fuzz/build.sh: $CC not found (install cla
 mkdir -p "$OUT/obj"
 OUT=$(cd "$OUT" && pwd)
 
-CFLAGS=(-g -O1 -fno-omit-frame-pointer -I"$SRC/stage2/include" -DOSPREY_HOST_TEST)
+CFLAGS=(-g -O1 -fno-omit-frame-pointer -I"$SRC/include" -DOSPREY_HOST_TEST)
 [ -n "$BUILDDIR" ] && CFLAGS+=(-I"$BUILDDIR")
 # shellcheck disable=SC2206
 CFLAGS+=(${FUZZ_CFLAGS:-})

@@ -1,6 +1,6 @@
 /* fuzz_bootp.c: libFuzzer target for the BOOTP/DHCP reply parser and option lookup. */
-#include "bootp.h"
-#include "errors.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,10 +1,10 @@
 /* fuzz_dhcp.c: libFuzzer target running dhcp_configure() against fuzzed server replies (fake NIC, port 67 -> 68). */
 #include "../unit/fake_netdev.h"
-#include "bootp.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

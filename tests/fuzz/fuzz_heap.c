@@ -1,6 +1,6 @@
 /* fuzz_heap.c: libFuzzer target running op sequences on the allocator and checking its invariants. */
-#include "heap.h"
-#include "errors.h"
+#include "services/heap.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

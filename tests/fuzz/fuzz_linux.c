@@ -1,6 +1,6 @@
 /* fuzz_linux.c: libFuzzer target for bzImage header parsing and kernel command line scanning. */
-#include "linux.h"
-#include "errors.h"
+#include "loader/linux.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,6 +1,6 @@
 /* fuzz_memmap.c: libFuzzer target for E820 map clean-up: entries from bytes, then invariants checked. */
-#include "memmap.h"
-#include "errors.h"
+#include "services/memmap.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,9 +1,9 @@
 /* fuzz_netstack.c: libFuzzer target feeding arbitrary bytes to eth_receive() as a received frame (fake NIC). */
 #include "../unit/fake_netdev.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib.h"
-#include "errors.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
 
 static int ofmt(char *buf, size_t size, const char *f, ...)
 {

@@ -1,6 +1,6 @@
 /* fuzz_path.c: libFuzzer target for "(dev)/path" name splitting; input is "root\nname". */
-#include "file.h"
-#include "errors.h"
+#include "files/file.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

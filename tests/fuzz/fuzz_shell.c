@@ -2,9 +2,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib.h"
-#include "errors.h"
-#include "command.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
+#include "ui/command.h"
 
 static const char *opt_a, *opt_flag, *opt_b;
 static const struct option_spec specs[] = {

@@ -1,10 +1,10 @@
 /* fuzz_tftp.c: libFuzzer target running a TFTP read against fuzzed server packets (fake NIC). */
 #include "../unit/fake_netdev.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "tftp.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "net/tftp.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,10 +2,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "lib.h"
-#include "keys.h"
-#include "vt100.h"
-#include "lineedit.h"
+#include "lib/lib.h"
+#include "services/keys.h"
+#include "services/vt100.h"
+#include "ui/lineedit.h"
 
 #define PROMPT "osprey> "
 

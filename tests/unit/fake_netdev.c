@@ -1,11 +1,11 @@
 /* fake_netdev.c: host test double for the NIC, clock and abort key beneath the IP stack (see fake_netdev.h). */
 #include "fake_netdev.h"
-#include "console.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "timer.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 const uint8_t fake_our_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 const uint8_t fake_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };

@@ -2,7 +2,7 @@
 #ifndef OSPREY_FAKE_NETDEV_H
 #define OSPREY_FAKE_NETDEV_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Addresses fake_net_reset() configures (host byte order). */
 #define FAKE_OUR_IP 0x0a000002u      /* 10.0.0.2 */

@@ -1,7 +1,7 @@
 /* test_bootp.c: unit tests of the BOOTP/DHCP reply parser, on well-formed and hostile packets. */
 #include "test.h"
-#include "bootp.h"
-#include "errors.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
 
 static uint8_t pkt[1024];
 static size_t plen;

@@ -1,11 +1,11 @@
 /* test_dhcp.c: the DHCP/BOOTP client against a scripted server on the fake NIC (DORA, NAK, BOOTP, timeouts, junk). */
 #include "test.h"
-#include "bootp.h"
-#include "errors.h"
+#include "net/bootp.h"
+#include "lib/errors.h"
 #include "fake_netdev.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
 
 #define OFFER_IP 0x0a000032u     /* 10.0.0.50 */
 

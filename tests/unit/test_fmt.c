@@ -2,7 +2,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include "test.h"
-#include "lib.h"
+#include "lib/lib.h"
 
 static int ofmt(char *buf, size_t size, const char *f, ...)
 {

@@ -1,7 +1,7 @@
 /* test_heap.c: unit tests of the block allocator (placement, alignment, limits, shrink, coalescing, exhaustion). */
 #include "test.h"
-#include "heap.h"
-#include "errors.h"
+#include "services/heap.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 #define ARENA_SIZE (64 * 1024)

@@ -1,8 +1,8 @@
 /* test_lineedit.c: unit tests of the line editor, checked against a simulated dumb terminal. */
 #include "test.h"
-#include "lib.h"
-#include "keys.h"
-#include "lineedit.h"
+#include "lib/lib.h"
+#include "services/keys.h"
+#include "ui/lineedit.h"
 
 /* A dumb terminal: '\b' moves left, printable bytes overwrite and advance, '\n' starts a new
  * row. raw keeps everything written since the last reset. */

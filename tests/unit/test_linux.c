@@ -1,7 +1,7 @@
 /* test_linux.c: unit tests of bzImage header parsing and kernel command line scanning. */
 #include "test.h"
-#include "linux.h"
-#include "errors.h"
+#include "loader/linux.h"
+#include "lib/errors.h"
 #include <stdlib.h>
 
 static uint8_t img[64 * 1024];

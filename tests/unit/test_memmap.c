@@ -1,7 +1,7 @@
 /* test_memmap.c: unit tests of the E820 map clean-up (sorting, overlaps, merging, wrap-around). */
 #include "test.h"
-#include "memmap.h"
-#include "errors.h"
+#include "services/memmap.h"
+#include "lib/errors.h"
 
 static struct memmap m;
 

@@ -1,11 +1,11 @@
 /* test_netstack.c: unit tests of the IPv4 stack core (Ethernet, ARP, IPv4, ICMP, UDP, poll loop) over the fake NIC. */
 #include "test.h"
 #include "fake_netdev.h"
-#include "errors.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "timer.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "services/timer.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 

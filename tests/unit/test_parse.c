@@ -1,7 +1,7 @@
 /* test_parse.c: unit tests of parse_u32, parse_size, parse_ipv4, format_ipv4 and strlcpy. */
 #include "test.h"
-#include "lib.h"
-#include "errors.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
 
 static int u32(const char *s, uint32_t *v)
 {

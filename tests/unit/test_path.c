@@ -1,7 +1,7 @@
 /* test_path.c: unit tests of "(dev)/path" name splitting, including hostile names. */
 #include "test.h"
-#include "file.h"
-#include "errors.h"
+#include "files/file.h"
+#include "lib/errors.h"
 
 static char dev[16], path[PATH_MAX_LEN];
 

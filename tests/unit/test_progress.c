@@ -1,6 +1,6 @@
 /* test_progress.c: unit tests of the progress line formatter (units, percent, rate, truncation). */
 #include "test.h"
-#include "progress.h"
+#include "services/progress.h"
 
 #define MiB (1024ull * 1024)
 

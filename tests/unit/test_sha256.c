@@ -1,6 +1,6 @@
 /* test_sha256.c: SHA-256 against the FIPS 180-2/NIST example vectors, whole and split at every offset. */
 #include "test.h"
-#include "sha256.h"
+#include "net/sha256.h"
 
 static const char *hash_hex(const void *data, size_t len)
 {

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "test.h"
-#include "lib.h"
-#include "errors.h"
-#include "command.h"
+#include "lib/lib.h"
+#include "lib/errors.h"
+#include "ui/command.h"
 
 /* What the last test command saw. */
 static int seen_argc;

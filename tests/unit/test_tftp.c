@@ -1,12 +1,12 @@
 /* test_tftp.c: the TFTP client against a scripted windowed server on the fake NIC (options, errors, loss, wrap). */
 #include "test.h"
 #include <stdlib.h>
-#include "errors.h"
+#include "lib/errors.h"
 #include "fake_netdev.h"
-#include "net.h"
-#include "netdev.h"
-#include "netstack.h"
-#include "tftp.h"
+#include "net/net.h"
+#include "drivers/netdev.h"
+#include "net/netstack.h"
+#include "net/tftp.h"
 
 #define TID 3001
 #define OTHER_IP 0x0a000009u

@@ -1,8 +1,8 @@
 /* test_vt100.c: unit tests of the VT100 key decoder: sequences, CR/LF, lone ESC, garbage. */
 #include "test.h"
-#include "lib.h"
-#include "keys.h"
-#include "vt100.h"
+#include "lib/lib.h"
+#include "services/keys.h"
+#include "services/vt100.h"
 
 /* Feed n bytes one ms apart starting at *t, then go idle for 100 ms; collect every key. */
 static int decode_keys(struct vt100_decoder *d, const char *bytes, size_t n, uint64_t *t,

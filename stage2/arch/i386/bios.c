@@ -1,5 +1,5 @@
 /* bios.c: C side of the real-mode gateway (realmode.S does the mode switches). */
-#include "bios.h"
+#include "arch/bios.h"
 
 extern uint8_t rm_call_mode, rm_int_nr;
 extern uint32_t rm_far_ptr;

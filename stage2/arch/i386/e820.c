@@ -1,6 +1,6 @@
 /* e820.c: reads the BIOS memory map (INT 15h, EAX=E820h) into memmap, with E801h as a fallback. */
-#include "bios.h"
-#include "memmap.h"
+#include "arch/bios.h"
+#include "services/memmap.h"
 
 #define SMAP 0x534d4150
 

@@ -1,10 +1,10 @@
 /* linux_boot.c: starts a Linux bzImage through its 16-bit entry (boot.rst, "Running the
  * kernel"): real-mode setup copied low, the protected-mode part to 1 MiB, then the jump. */
-#include "bios.h"
-#include "errors.h"
-#include "heap.h"
-#include "linux.h"
-#include "shutdown.h"
+#include "arch/bios.h"
+#include "lib/errors.h"
+#include "services/heap.h"
+#include "loader/linux.h"
+#include "services/shutdown.h"
 
 #define PM_LOAD_ADDR 0x100000
 #define HEAP_END 0xe000        /* setup heap/stack end; the command line goes right after */

@@ -1,6 +1,6 @@
 /* pci.c: PCI configuration mechanism #1 (ports 0xCF8/0xCFC) and a scan of every function. */
-#include "io.h"
-#include "pci.h"
+#include "arch/io.h"
+#include "arch/pci.h"
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA 0xcfc

@@ -1,9 +1,9 @@
 /* power.c: reboot (reset control register, keyboard controller, triple fault) and power off
  * (APM through the BIOS; QEMU's and Bochs' BIOSes implement it). */
-#include "bios.h"
-#include "io.h"
-#include "power.h"
-#include "timer.h"
+#include "arch/bios.h"
+#include "arch/io.h"
+#include "arch/power.h"
+#include "services/timer.h"
 
 void machine_reboot(void)
 {

@@ -10,6 +10,6 @@
 /* Real-mode stack used by the BIOS gateway: grows down from just below the image. */
 #define RM_STACK_TOP 0x7c00
 
-#include "boot.h"
+#include "arch/boot.h"
 
 #endif

@@ -1,8 +1,8 @@
 /* serial.c: 8250/16550 UART terminal (polled): COM1 at 115200 8N1 unless told otherwise. */
-#include "console.h"
-#include "errors.h"
-#include "io.h"
-#include "serial.h"
+#include "services/console.h"
+#include "lib/errors.h"
+#include "arch/io.h"
+#include "arch/serial.h"
 #include "config.h"
 
 /* UART register offsets (8250 datasheet). */

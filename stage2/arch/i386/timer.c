@@ -1,7 +1,7 @@
 /* timer.c: time from the TSC, calibrated once against PIT channel 2 (BIOS ticks stop in
  * protected mode with interrupts off, so they cannot be used). */
-#include "io.h"
-#include "timer.h"
+#include "arch/io.h"
+#include "services/timer.h"
 
 #define PIT_HZ 1193182
 #define CALIBRATE_MS 50

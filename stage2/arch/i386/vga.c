@@ -1,8 +1,8 @@
 /* vga.c: the VGA text screen (written directly at 0xB8000) and the BIOS keyboard (INT 16h). */
-#include "bios.h"
-#include "console.h"
-#include "io.h"
-#include "keys.h"
+#include "arch/bios.h"
+#include "services/console.h"
+#include "arch/io.h"
+#include "services/keys.h"
 
 #define VGA_MEM ((volatile uint16_t *)0xb8000)
 #define COLS 80

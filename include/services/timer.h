@@ -2,7 +2,7 @@
 #ifndef OSPREY_TIMER_H
 #define OSPREY_TIMER_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 void timer_init(void);
 uint64_t timer_ms(void);   /* milliseconds since timer_init() */

@@ -2,7 +2,7 @@
 #ifndef OSPREY_SERIAL_H
 #define OSPREY_SERIAL_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct serial_params {
 	uint16_t port;      /* I/O base, e.g. 0x3f8 */

@@ -2,7 +2,7 @@
 #ifndef OSPREY_LINEEDIT_H
 #define OSPREY_LINEEDIT_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define LINE_MAX_LEN 1024
 #define HISTORY_LEN 16

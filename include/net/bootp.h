@@ -2,7 +2,7 @@
 #ifndef OSPREY_BOOTP_H
 #define OSPREY_BOOTP_H
 
-#include "net.h"
+#include "net/net.h"
 
 #define BOOTP_MIN_LEN 236          /* fixed header without options */
 #define DHCP_MAGIC 0x63825363

@@ -2,7 +2,7 @@
 #ifndef OSPREY_PCI_H
 #define OSPREY_PCI_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define PCI_VENDOR_ID 0x00
 #define PCI_DEVICE_ID 0x02

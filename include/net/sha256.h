@@ -2,7 +2,7 @@
 #ifndef OSPREY_SHA256_H
 #define OSPREY_SHA256_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define SHA256_DIGEST_LEN 32
 #define SHA256_BLOCK_LEN 64

@@ -2,7 +2,7 @@
 #ifndef OSPREY_PROGRESS_H
 #define OSPREY_PROGRESS_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct progress {
 	const char *name;

@@ -3,7 +3,7 @@
 #ifndef OSPREY_NETSTACK_H
 #define OSPREY_NETSTACK_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define ETH_HLEN 14
 #define ETH_TYPE_IPV4 0x0800

@@ -2,7 +2,7 @@
 #ifndef OSPREY_VT100_H
 #define OSPREY_VT100_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct vt100_decoder {
 	int state;

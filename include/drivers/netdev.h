@@ -3,8 +3,8 @@
 #ifndef OSPREY_NETDEV_H
 #define OSPREY_NETDEV_H
 
-#include "lib.h"
-#include "pci.h"
+#include "lib/lib.h"
+#include "arch/pci.h"
 
 #define ETH_FRAME_MAX 1514        /* without FCS: what transmit takes and poll returns */
 #define ETH_RXBUF_SIZE 1536       /* size of the buffer poll copies into */

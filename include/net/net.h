@@ -2,7 +2,7 @@
 #ifndef OSPREY_NET_H
 #define OSPREY_NET_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct netconf {
 	bool configured;

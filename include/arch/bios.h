@@ -2,7 +2,7 @@
 #ifndef OSPREY_BIOS_H
 #define OSPREY_BIOS_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Register block in the order popal/pushal use it (the gateway copies it as it is). */
 struct bios_regs {

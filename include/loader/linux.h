@@ -2,7 +2,7 @@
 #ifndef OSPREY_LINUX_H
 #define OSPREY_LINUX_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Offsets into the real-mode header (Documentation/arch/x86/boot.rst). */
 #define LH_SETUP_SECTS 0x1f1

@@ -2,8 +2,8 @@
 #ifndef OSPREY_CONSOLE_H
 #define OSPREY_CONSOLE_H
 
-#include "lib.h"
-#include "vt100.h"
+#include "lib/lib.h"
+#include "services/vt100.h"
 
 /* A terminal: VGA text + BIOS keyboard, or an 8250 serial port. */
 struct terminal {

@@ -2,7 +2,7 @@
 #ifndef OSPREY_PXE_H
 #define OSPREY_PXE_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* API opcodes (PXE 2.1, chapter 3/4). */
 #define PXENV_UNDI_SHUTDOWN 0x0005

@@ -2,7 +2,7 @@
 #ifndef OSPREY_MEMMAP_H
 #define OSPREY_MEMMAP_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define E820_RAM 1
 #define E820_RESERVED 2

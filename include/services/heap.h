@@ -3,7 +3,7 @@
 #ifndef OSPREY_HEAP_H
 #define OSPREY_HEAP_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 /* Give the range [start, end) to the heap (may be called once per free RAM region). */
 int heap_add_region(uintptr_t start, uintptr_t end);

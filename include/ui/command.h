@@ -2,7 +2,7 @@
 #ifndef OSPREY_COMMAND_H
 #define OSPREY_COMMAND_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define MAX_ARGS 64
 

@@ -3,7 +3,7 @@
 #ifndef OSPREY_TFTP_H
 #define OSPREY_TFTP_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 #define TFTP_PORT 69
 #define TFTP_DEFAULT_BLKSIZE 1468   /* largest that fits one Ethernet frame: 1500-20-8-4 */

@@ -3,7 +3,7 @@
 #ifndef OSPREY_FILE_H
 #define OSPREY_FILE_H
 
-#include "lib.h"
+#include "lib/lib.h"
 
 struct file;
 
