@@ -20,6 +20,7 @@ enum {
 	E_ACCESS,        /* permission denied (server said so) */
 	E_PROTO,         /* malformed reply from a peer */
 	E_NODEV,         /* unknown device in a path */
+	E_BUSY,          /* in use (a resource that serves one user at a time) */
 	E_MAX
 };
 

@@ -55,7 +55,7 @@ struct linux_cmdline_opts {
  * Returns -E_INVAL for a malformed vga= or mem= value. */
 int linux_cmdline_scan(const char *cmdline, struct linux_cmdline_opts *o);
 
-/* The loaded kernel and initrd, owned by commands/linux.c. */
+/* A probed bzImage and its initrd: the linux image type's state (image.priv). */
 struct linux_boot {
 	uint8_t *kernel;          /* whole file (heap) */
 	size_t kernel_len;
@@ -64,6 +64,11 @@ struct linux_boot {
 	uint8_t *initrd;          /* heap, or NULL */
 	size_t initrd_len;
 };
+
+/* The current image's Linux state, or NULL when no Linux kernel is loaded. */
+struct linux_boot *linux_current(void);
+/* Load name as lb's initrd (replacing any), placed where the kernel can reach it. */
+int linux_set_initrd(struct linux_boot *lb, const char *name);
 
 /* Arch part: place the setup code, command line and kernel, shut down what must be,
  * jump. Returns only on failure. */

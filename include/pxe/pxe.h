@@ -61,9 +61,10 @@ int pxe_call(uint16_t opcode, void *params);
 /* Map a PXE status to an -E_* code. */
 int pxe_status_rc(int status);
 
-/* The file backend that reads through the ROM's TFTP API (tftp_file.c picks it for (nd)). */
-struct file_backend;
-extern const struct file_backend pxe_tftp_backend;
+/* Open path on server through the ROM's TFTP API into f (tftp_file.c picks it for (nd) when no
+ * native driver runs the NIC). One file at a time: -E_BUSY while another is open. */
+struct file;
+int pxe_tftp_open(struct file *f, uint32_t server, const char *path);
 /* Shut the NIC down and unload the PXE stack now (a native driver takes the NIC over). */
 void pxe_unload(void);
 /* Fill netconf from the cached DHCP replies. */

@@ -14,8 +14,17 @@ void *heap_alloc_below(size_t size, size_t align, uintptr_t limit);
 /* Shrink a block in place to new_size bytes (the tail is freed; 0 frees the block). */
 void heap_shrink(void *p, size_t new_size);
 void heap_free(void *p);
-/* Largest free block (for loads of unknown size). */
+/* Largest free block. */
 size_t heap_largest_free(void);
+/* Largest size heap_alloc_below(size, align, limit) can satisfy (for loads of unknown size). */
+size_t heap_largest_free_below(uintptr_t limit, size_t align);
+/* Give p (a used block) back and allocate size bytes (<= its size) where heap_alloc_below would
+ * put them now, moving the first size bytes there: a load read into a provisional block lands
+ * where a load of known size would have. p must have come from heap_alloc_below(.., align, limit)
+ * (or looser); then this never fails (worst case: p, shrunk in place). */
+void *heap_relocate(void *p, size_t size, size_t align, uintptr_t limit);
+/* Allocate exactly [addr, addr + size) if all of it is free (fixed-address loads). */
+void *heap_alloc_at(uintptr_t addr, size_t size);
 size_t heap_total_free(void);
 /* Forget every region and block (tests). */
 void heap_reset(void);

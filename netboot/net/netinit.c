@@ -8,8 +8,6 @@
 #include "net/netstack.h"
 #include "pxe/pxe.h"
 
-void tftp_file_init(void);
-
 #define STARTUP_DHCP_TIMEOUT 30
 
 static void print_config(const char *how)
@@ -24,7 +22,6 @@ void network_init(bool dhcp_at_start)
 {
 	bool have_pxe;
 
-	tftp_file_init();
 	strlcpy(file_root_device, "nd", sizeof(file_root_device));
 	netdev_probe_all();
 	have_pxe = pxe_find() == 0;

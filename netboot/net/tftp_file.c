@@ -1,33 +1,40 @@
-/* tftp_file.c: the (nd) device: files on the boot server, read with osprey's own TFTP client
- * when a native driver runs the NIC, else through the PXE ROM's TFTP API. */
-#include "lib/errors.h"
-#include "files/file.h"
-#include "net/net.h"
+/* tftp_file.c: the file sources on the network: (nd), the boot server's files, read with
+ * osprey's own TFTP client when a native driver runs the NIC, else through the PXE ROM's TFTP
+ * API; and tftp://SERVER/path for any server by address. Each open file owns its connection. */
 #include "drivers/netdev.h"
-#include "pxe/pxe.h"
+#include "files/file.h"
+#include "lib/errors.h"
+#include "net/net.h"
 #include "net/tftp.h"
+#include "pxe/pxe.h"
 
 static const struct tftp_opts tftp_user_opts;   /* the defaults (blksize 1468, window 16) */
-static struct tftp_conn *conn;
+
+/* Keep the server's own words for the error line (cmd_fail prints err_detail). */
+static void keep_server_error(void)
+{
+	if (tftp_last_error[0])
+		strlcpy(err_detail, tftp_last_error, sizeof(err_detail));
+}
 
 static int native_read(struct file *f, void *buf, size_t len)
 {
-	int n = tftp_read(conn, buf, len);
+	int n = tftp_read(f->priv, buf, len);
 
-	if (n < 0 && tftp_last_error[0])
-		strlcpy(err_detail, tftp_last_error, sizeof(err_detail));
+	if (n < 0)
+		keep_server_error();
 	return n;
 }
 
 static void native_close(struct file *f)
 {
-	if (conn)
-		tftp_close(conn);
-	conn = NULL;
+	if (f->priv)
+		tftp_close(f->priv);
+	f->priv = NULL;
 }
 
-static const struct file_backend native_tftp_backend = {
-	.device = "nd", .read = native_read, .close = native_close,
+static const struct file_ops native_tftp_ops = {
+	.read = native_read, .close = native_close,
 };
 
 /* The window must fit what the NIC can buffer while we are busy: a burst larger than its
@@ -44,52 +51,75 @@ static const struct tftp_opts *window_opts(struct tftp_opts *o)
 	return o;
 }
 
-static int native_open(struct file *f, const char *path)
+/* Servers root their namespace themselves: "/vmlinuz" is asked for as "vmlinuz". */
+static const char *server_path(const char *path)
 {
+	while (*path == '/')
+		path++;
+	return *path ? path : NULL;
+}
+
+static int native_open(struct file *f, uint32_t server, const char *path)
+{
+	struct tftp_conn *conn;
 	struct tftp_opts opts;
 	uint64_t size = 0;
 	int rc;
 
 	if (!netconf.configured || !netconf.ip)
 		return -E_NONET;
-	if (!netconf.server)
-		return -E_NONET;
-	/* Servers root their namespace themselves: "/vmlinuz" is asked for as "vmlinuz". */
-	while (*path == '/')
-		path++;
-	if (!*path)
-		return -E_INVAL;
-	if (conn)
-		native_close(f);
 	tftp_last_error[0] = 0;
-	rc = tftp_open(&conn, netconf.server, path, window_opts(&opts), &size);
+	rc = tftp_open(&conn, server, path, window_opts(&opts), &size);
 	if (rc < 0) {
-		if (tftp_last_error[0])
-			strlcpy(err_detail, tftp_last_error, sizeof(err_detail));
-		conn = NULL;
+		keep_server_error();
 		return rc;
 	}
-	f->be = &native_tftp_backend;
+	f->ops = &native_tftp_ops;
+	f->priv = conn;
 	f->size = size;
 	f->size_known = size != 0;
 	return 0;
 }
 
-/* Opening picks the real backend and installs it in f, so reads go straight to it. */
-static int nd_open(struct file *f, const char *path)
+/* (nd): the boot server's files, by whichever way the NIC is driven. */
+static int nd_open(struct file *f, const struct file_name *n)
 {
+	const char *path = server_path(n->path);
+
+	if (n->blocklist || !path)
+		return -E_INVAL;
+	if (!netconf.server)
+		return -E_NONET;
 	if (net_dev)
-		return native_open(f, path);
-	if (pxe_present()) {
-		f->be = &pxe_tftp_backend;
-		return pxe_tftp_backend.open(f, path);
-	}
+		return native_open(f, netconf.server, path);
+	if (pxe_present())
+		return pxe_tftp_open(f, netconf.server, path);
 	return -E_NONET;
 }
 
-static const struct file_backend nd_backend = { .device = "nd", .open = nd_open };
+FILE_SOURCE(nd_source) = {
+	.name = "nd", .what = "files on the boot server (TFTP)", .open = nd_open,
+};
 
-void tftp_file_init(void)
+/* tftp://SERVER/path: another server than the boot server; port 69 (the only one TFTP uses). */
+static int tftp_url_open(struct file *f, const struct file_name *n)
 {
-	file_register_backend(&nd_backend);
+	const char *path = server_path(n->path);
+	uint32_t server;
+
+	if (!path)
+		return -E_INVAL;
+	if (parse_ipv4(n->host, &server) < 0)
+		return -E_NOTSUP;        /* host names need DNS, which is not built in yet */
+	if (n->port && n->port != TFTP_PORT)
+		return -E_NOTSUP;
+	if (net_dev)
+		return native_open(f, server, path);
+	if (pxe_present())
+		return pxe_tftp_open(f, server, path);
+	return -E_NONET;
 }
+
+FILE_SOURCE(tftp_url_source) = {
+	.name = "tftp", .url = true, .what = "tftp://SERVER-IP/path", .open = tftp_url_open,
+};

@@ -1,5 +1,6 @@
-/* pxe_tftp.c: reading (nd) files through the PXE ROM's TFTP API (one open file at a time), for
- * machines whose NIC has no native driver. */
+/* pxe_tftp.c: reading files through the PXE ROM's TFTP API, for machines whose NIC has no native
+ * driver. The API has one transfer at a time (PXE 2.1, TFTP API): a second open while one file
+ * is open is refused with -E_BUSY, never by closing the first. */
 #include "arch/bios.h"
 #include "lib/errors.h"
 #include "files/file.h"
@@ -40,9 +41,6 @@ static uint32_t gateway_for(uint32_t server)
 
 static int set_name(char *dst, const char *path)
 {
-	/* Servers root their namespace themselves: "/vmlinuz" is asked for as "vmlinuz". */
-	while (*path == '/')
-		path++;
 	if (!*path)
 		return -E_INVAL;
 	if (strlcpy(dst, path, 128) >= 128)
@@ -50,21 +48,26 @@ static int set_name(char *dst, const char *path)
 	return 0;
 }
 
-static int pxe_tftp_open(struct file *f, const char *path)
+static const struct file_ops pxe_tftp_ops;
+
+int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 {
 	int rc, status;
 
-	if (!pxe_present() || !netconf.server)
+	if (!pxe_present() || !server)
 		return -E_NONET;
-	if (st.open)
-		return -E_IO;
+	if (st.open) {
+		snprintf(err_detail, sizeof(err_detail),
+			 "the PXE ROM's TFTP API reads one file at a time and one is open");
+		return -E_BUSY;
+	}
 
 	/* The size first (tsize): lets the loader allocate exactly and report a missing file early. */
 	memset(&pb, 0, sizeof(pb));
 	if ((rc = set_name(pb.fsize.filename, path)) < 0)
 		return rc;
-	put_ip(pb.fsize.server_ip, netconf.server);
-	put_ip(pb.fsize.gateway_ip, gateway_for(netconf.server));
+	put_ip(pb.fsize.server_ip, server);
+	put_ip(pb.fsize.gateway_ip, gateway_for(server));
 	status = pxe_call(PXENV_TFTP_GET_FSIZE, &pb);
 	if (status == PXENV_STATUS_SUCCESS) {
 		f->size = pb.fsize.file_size;
@@ -76,14 +79,15 @@ static int pxe_tftp_open(struct file *f, const char *path)
 
 	memset(&pb, 0, sizeof(pb));
 	set_name(pb.open.filename, path);
-	put_ip(pb.open.server_ip, netconf.server);
-	put_ip(pb.open.gateway_ip, gateway_for(netconf.server));
+	put_ip(pb.open.server_ip, server);
+	put_ip(pb.open.gateway_ip, gateway_for(server));
 	pb.open.port = 69 << 8;   /* network byte order */
 	pb.open.packet_size = PACKET_SIZE;
 	status = pxe_call(PXENV_TFTP_OPEN, &pb);
 	if (status != PXENV_STATUS_SUCCESS)
 		return pxe_status_rc(status);
 	st.open = true;
+	f->ops = &pxe_tftp_ops;
 	st.eof = false;
 	st.have = st.off = 0;
 	st.packet_size = pb.open.packet_size ? pb.open.packet_size : 512;
@@ -133,9 +137,7 @@ static void pxe_tftp_close(struct file *f)
 	st.open = false;
 }
 
-const struct file_backend pxe_tftp_backend = {
-	.device = "nd",
-	.open = pxe_tftp_open,
+static const struct file_ops pxe_tftp_ops = {
 	.read = pxe_tftp_read,
 	.close = pxe_tftp_close,
 };

@@ -151,8 +151,7 @@ COMMAND(tftpserver, CMD_MENU, "tftpserver IP",
 
 static int cmd_root(int argc, char **argv)
 {
-	char dev[16], path[PATH_MAX_LEN];
-	int rc;
+	struct file_name n;
 
 	if (argc == 1) {
 		printf("root (%s)\n", file_root_device);
@@ -160,15 +159,11 @@ static int cmd_root(int argc, char **argv)
 	}
 	if (argc != 2)
 		return cmd_error(-E_INVAL, "usage: root (DEVICE)");
-	/* Reuse the path parser on "(dev)/" to validate the device name. */
-	char probe[32];
-	snprintf(probe, sizeof(probe), "%s/", argv[1]);
-	rc = path_parse(probe, "", dev, path);
-	if (rc < 0 || argv[1][0] != '(')
-		return cmd_fail(-E_INVAL, argv[1]);
-	if (!file_find_backend(dev))
-		return cmd_fail(-E_NODEV, argv[1]);
-	strlcpy(file_root_device, dev, sizeof(file_root_device));
+	if (file_device_parse(argv[1], &n) < 0)
+		return cmd_error(-E_INVAL, "%s: not a device name like (nd) or (hd0,1)", argv[1]);
+	if (!file_find_source(n.source, false))
+		return cmd_error(-E_NODEV, "%s: no such device in this build (see help root)", argv[1]);
+	strlcpy(file_root_device, n.device, sizeof(file_root_device));
 	return 0;
 }
 COMMAND(root, CMD_MENU, "root (DEVICE)",

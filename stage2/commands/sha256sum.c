@@ -16,7 +16,7 @@ static int cmd_sha256sum(int argc, char **argv)
 
 	if (argc != 2)
 		return cmd_error(-E_INVAL, "usage: sha256sum FILE");
-	rc = file_load(argv[1], 0, &data, &len);
+	rc = file_load(argv[1], NULL, &data, &len);
 	if (rc < 0)
 		return cmd_fail(rc, argv[1]);
 	sha256_init(&ctx);

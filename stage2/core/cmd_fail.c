@@ -3,8 +3,6 @@
 #include "services/console.h"
 #include "lib/errors.h"
 
-char err_detail[512];
-
 int cmd_fail(int rc, const char *what)
 {
 	printf("Error: %s%s%s", what && *what ? what : "", what && *what ? ": " : "", errmsg(rc));

@@ -20,7 +20,10 @@ static const char *const messages[E_MAX] = {
 	[E_ACCESS] = "permission denied",
 	[E_PROTO] = "protocol error",
 	[E_NODEV] = "no such device",
+	[E_BUSY] = "busy",
 };
+
+char err_detail[512];
 
 const char *errmsg(int rc)
 {

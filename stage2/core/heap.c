@@ -160,12 +160,75 @@ void heap_shrink(void *p, size_t new_size)
 
 size_t heap_largest_free(void)
 {
+	return heap_largest_free_below(UINTPTR_MAX, 1);
+}
+
+size_t heap_largest_free_below(uintptr_t limit, size_t align)
+{
 	size_t best = 0;
 
-	for (int i = 0; i < nblocks; i++)
-		if (!blocks[i].used && blocks[i].end - blocks[i].start > best)
-			best = blocks[i].end - blocks[i].start;
+	if (align == 0 || (align & (align - 1)) != 0)
+		return 0;
+	for (int i = 0; i < nblocks; i++) {
+		uintptr_t top = MIN(blocks[i].end, limit);
+		uintptr_t start = ALIGN_UP(blocks[i].start, (uintptr_t)align);
+
+		/* start < block start: ALIGN_UP wrapped around the top of the address space. */
+		if (!blocks[i].used && start >= blocks[i].start && top > start && top - start > best)
+			best = top - start;
+	}
 	return best;
+}
+
+void *heap_relocate(void *p, size_t size, size_t align, uintptr_t limit)
+{
+	int i;
+	uintptr_t old;
+	void *q;
+
+	if (!p || (i = find_used(p)) < 0 || size == 0 || size > blocks[i].end - blocks[i].start)
+		return NULL;
+	old = blocks[i].start;
+	/* An allocation may split a block in three: without room for that, stay in place. */
+	if (nblocks + 2 > HEAP_BLOCKS) {
+		heap_shrink(p, size);
+		return p;
+	}
+	/* The block table is out of band: freeing leaves the bytes in place for the move. */
+	heap_free(p);
+	q = heap_alloc_below(size, align, limit);
+	if (!q)
+		return heap_alloc_at(old, size);  /* p broke the align/limit contract: stay */
+	if (q != p)
+		memmove(q, p, size);
+	return q;
+}
+
+void *heap_alloc_at(uintptr_t addr, size_t size)
+{
+	uintptr_t end = addr + size;
+
+	if (size == 0 || addr == 0 || end < addr)
+		return NULL;
+	for (int i = 0; i < nblocks; i++) {
+		struct heap_block *b = &blocks[i];
+
+		if (b->used || addr < b->start || end > b->end)
+			continue;
+		uintptr_t start = b->start, bend = b->end;
+		int need = (start < addr) + (end < bend);
+		if (nblocks + need > HEAP_BLOCKS)
+			return NULL;
+		b->start = addr;
+		b->end = end;
+		b->used = true;
+		if (end < bend)
+			insert_at(i + 1, end, bend, false);
+		if (start < addr)
+			insert_at(i, start, addr, false);
+		return (void *)addr;
+	}
+	return NULL;
 }
 
 size_t heap_total_free(void)

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (pos < size) {
 		uint8_t op = BYTE();
-		switch (op % 5) {
+		switch (op % 7) {
 		case 0:
 		case 1: {
 			size_t sz = WORD();
@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op & 0x10)
 				align = 0;
 			uintptr_t limit = 0;
-			if (op % 5 == 1)
+			if (op % 7 == 1)
 				limit = base + (WORD() * (size_t)(ARENA / 65536));
 			do_alloc(sz, align, limit, (uint8_t)(nlive + 1));
 			break;
@@ -146,6 +146,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (!is_live)
 					heap_free(p);
 				heap_free(NULL);
+			}
+			break;
+		case 5: {
+			/* The largest size said to fit below a limit fits, and one byte more does not. */
+			size_t align = (size_t)1 << (BYTE() % 16);
+			uintptr_t limit = base + (WORD() * (size_t)(ARENA / 65536));
+			size_t big = heap_largest_free_below(limit, align);
+			uint8_t *q = big ? heap_alloc_below(big + 1, align, limit) : NULL;
+			if (q)
+				abort();
+			if (big)
+				do_alloc(big, align, limit, (uint8_t)(nlive + 1));
+			break;
+		}
+		case 6:
+			/* Move a block to where a fresh allocation would go: contents follow it. */
+			if (nlive) {
+				int i = BYTE() % nlive;
+				size_t ns = 1 + WORD() % live[i].size;
+				check_block(&live[i]);
+				uint8_t *old = live[i].p;
+				uint8_t *q = heap_relocate(old, ns, 1, UINTPTR_MAX);
+				if (!q)
+					abort();
+				live[i].p = q;
+				/* It keeps its old size only when it stayed and the block table was full. */
+				if (q != old || !heap_range_used((uintptr_t)q + ns, (uintptr_t)q + live[i].size))
+					live[i].size = ns;
+				check_block(&live[i]);
+				if (!heap_range_used((uintptr_t)q, (uintptr_t)q + ns))
+					abort();
 			}
 			break;
 		}

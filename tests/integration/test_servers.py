@@ -213,6 +213,33 @@ def test_tftpd_hpa_blksize512_over_65535_blocks(lab, ns_root, ns_machine, tmp_pa
     assert sha256sum(m, "(nd)/wrap.bin", timeout=T_LOAD * 2) == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.linux
+def test_tftpd_hpa_refuse_tsize_boot_linux(lab, ns_root, ns_machine):
+    """A server that will not say a file's size (tftpd-hpa --refuse tsize): kernel and initrd
+    still load, land as high as loads of known size do, and the kernel boots. On a 1 GiB
+    machine this once failed with "too large" for a 1 MiB initrd."""
+    need("tftpd-hpa")
+    lab.start_dnsmasq(tftp_root=None, bootfile="osprey.0", name="dnsmasq-dhcp")
+    lab.start_tftpd_hpa(ns_root, extra=["--refuse", "tsize"])
+    m = ns_machine(mem=1024)
+    out = m.cmd("kernel (nd)/vmlinuz console=ttyS0 panic=-1 osprey.test=NOTSIZE", timeout=T_LOAD)
+    assert "Error" not in out and "Linux kernel, boot protocol" in out, out
+    # The server really kept the size back: the progress line has no percentage.
+    assert "%)" not in out, out
+    out = m.cmd("initrd (nd)/initrd.img", timeout=T_LOAD)
+    assert "%)" not in out, out
+    match = re.search(r"initrd: (\d+) KiB at 0x([0-9a-f]+)", out)
+    assert match and "Error" not in out, out
+    end = int(match.group(2), 16) + int(match.group(1)) * 1024
+    # Highest first, like a load of known size: its end is near the top of the 1 GiB of RAM.
+    assert end > 1000 * 1024 * 1024, out
+    m.sendline("boot")
+    m.expect(r"OSPREY-MARKER: booted", T_LOAD)
+    cmdline = m.expect(r"OSPREY-CMDLINE: ([^\r\n]*)\r*\n", T_CMD).group(1)
+    assert "osprey.test=NOTSIZE" in cmdline.split(), cmdline
+    m.wait_exit(T_CMD * 2)
+
+
 @pytest.mark.parametrize("kind", ["dnsmasq", "atftpd", "tftpd-hpa"])
 def test_missing_file(lab, ns_root, ns_machine, kind):
     """The server's own error message reaches the Error: line."""

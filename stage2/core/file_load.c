@@ -1,0 +1,96 @@
+/* file_load.c: reads a whole file into the heap, placed by the caller's options, with a progress
+ * line; ESC or Ctrl-C cancels between chunks. */
+#include "files/file.h"
+#include "lib/errors.h"
+#include "services/console.h"
+#include "services/heap.h"
+#include "services/progress.h"
+
+#define READ_CHUNK (64 * 1024)
+#define DEFAULT_ALIGN 4096
+
+/* Read the rest of f into buf (room bytes) with progress; returns bytes read or -E_*. */
+static int64_t read_all(struct file *f, const char *name, uint8_t *buf, size_t room)
+{
+	struct progress pr;
+	size_t got = 0;
+	int n;
+
+	progress_start(&pr, name, f->size_known ? f->size : 0);
+	for (;;) {
+		if (console_abort_requested()) {
+			n = -E_CANCELED;
+			break;
+		}
+		if (got == room) {
+			/* Full: one more byte means the file does not fit. */
+			uint8_t probe;
+			n = file_read(f, &probe, 1);
+			if (n > 0)
+				n = -E_TOOBIG;
+			break;
+		}
+		/* Chunks, so the progress line moves and ESC is seen during one long read. */
+		n = file_read(f, buf + got, MIN(room - got, (size_t)READ_CHUNK));
+		if (n <= 0)
+			break;
+		got += (unsigned)n;
+		progress_update(&pr, got);
+	}
+	progress_finish(&pr, n);
+	return n < 0 ? n : (int64_t)got;
+}
+
+int file_load(const char *name, const struct load_opts *opts, void **data, size_t *len)
+{
+	uintptr_t below = opts && opts->below ? opts->below : UINTPTR_MAX;
+	size_t align = opts && opts->align ? opts->align : DEFAULT_ALIGN;
+	struct file f;
+	uint8_t *buf;
+	size_t room;
+	int64_t got;
+	int rc;
+
+	if (opts && (opts->flags & LOAD_GUNZIP))
+		return -E_NOTSUP;
+	rc = file_open(&f, name);
+	if (rc < 0)
+		return rc;
+	if (f.size_known) {
+		if (f.size >= SIZE_MAX) {
+			rc = -E_TOOBIG;
+			goto err_close;
+		}
+		room = (size_t)f.size;
+	} else {
+		/* Unknown size: read into the largest block that fits, then move it where a load
+		 * of that size would have gone. */
+		room = heap_largest_free_below(below, align);
+	}
+	buf = room ? heap_alloc_below(room, align, below) : heap_alloc_below(1, align, below);
+	if (!buf) {
+		rc = -E_TOOBIG;
+		goto err_close;
+	}
+	got = read_all(&f, name, buf, room);
+	if (got < 0) {
+		rc = (int)got;
+		goto err_free;
+	}
+	if (f.size_known && (uint64_t)got != f.size) {
+		rc = -E_IO;              /* the server announced another size than it sent */
+		goto err_free;
+	}
+	if (!f.size_known)
+		buf = heap_relocate(buf, got ? (size_t)got : 1, align, below);
+	file_close(&f);
+	*data = buf;
+	*len = (size_t)got;
+	return 0;
+
+err_free:
+	heap_free(buf);
+err_close:
+	file_close(&f);
+	return rc;
+}
