@@ -3,7 +3,7 @@ loader-side options on a kernel command line (mem= keeps the initrd low, a bad v
 
 import re
 
-from conftest import T_LOAD
+from conftest import T_LOAD, sha256_file, sha256sum
 from test_errors import check_error
 
 
@@ -28,6 +28,28 @@ def test_root_and_tftpserver(osprey):
     check_error(m, "tftpserver 300.1.2.3", r"usage|invalid")
     assert m.cmd("tftpserver 10.0.2.2") == ""
     assert "hello from tftp" in m.cmd("cat /hello.txt", timeout=60)
+
+
+def test_file_names_sources_and_image_types(osprey, fixtures_dir):
+    """One boot: every name form reaches the right source (or a clear refusal), and
+    `kernel` probes image types, or insists on one with --type."""
+    m = osprey()
+    hello = m.cmd("cat tftp://10.0.2.2/hello.txt", timeout=60)
+    assert hello.split("\n")[-1] == "hello from tftp", hello
+    assert sha256sum(m, "tftp://10.0.2.2/hello.txt") == sha256_file(f"{fixtures_dir}/hello.txt")
+    check_error(m, "cat (hd0,0)/x", r"no such device")
+    check_error(m, "cat http://10.0.2.2/x", r"no such device")
+    check_error(m, "cat tftp://boot.example/x", r"not supported")
+    check_error(m, "cat (nd)", r"invalid")
+    check_error(m, "cat tftp://10.0.2.2:70000/x", r"range")
+    check_error(m, "kernel --type=elf (nd)/vmlinuz", r"unknown image type.*linux")
+    check_error(m, "kernel --type=linux (nd)/hello.txt", r"not a bootable image")
+    out = m.cmd("kernel --type=linux tftp://10.0.2.2/vmlinuz quiet", timeout=T_LOAD)
+    assert "Error" not in out and "Linux kernel, boot protocol" in out, out
+    out = m.cmd("initrd /initrd.img", timeout=T_LOAD)
+    assert re.search(r"initrd: \d+ KiB at 0x", out) and "Error" not in out, out
+    check_error(m, "kernel (nd)/notakernel.bin", r"not a bootable image \(this build knows: linux")
+    check_error(m, "initrd /initrd.img", r"no kernel")     # the failed load dropped the kernel
 
 
 def test_ifconfig_static_fields(osprey):
