@@ -23,7 +23,7 @@ E1000_MAC = "52:54:00:bb:00:02"
 NICS = [(f"rtl8139,mac={RTL_MAC}", "net=10.0.3.0/24"),
         f"e1000,mac={E1000_MAC},bootindex=1"]
 HELLO_SHA = hashlib.sha256(b"hello from tftp\n").hexdigest()
-LIST_RE = r"(?m)^{pci}\s+{ids}\s+{drv}\s+\S+\s+{mac}\s+{idx}(?P<marks>.*)$"
+LIST_RE = r"(?m)^{pci}\s+{ids}\s+{drv}\s+\S.*?\s+{mac}\s+{idx}(?P<marks>.*)$"
 
 
 def listing_marks(listing, pci, ids, drv, mac, idx):
@@ -128,4 +128,37 @@ def test_lkrn_takes_first_nic(machines, builddir, tftp_root):
     marks = listing_marks(listing, "00:03.0", "10ec:8139", "rtl8139", RTL_MAC, 0)
     assert "(in use)" in marks and "(PXE boot)" not in marks, listing
     assert "(PXE boot)" not in listing, listing
+    assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA
+
+
+def test_boot_nic_without_driver(machines, tftp_root):
+    """The ROM booted from a NIC osprey has no driver for (QEMU's e1000e, 82574L): osprey
+    leaves it to the ROM (its lease, files through the ROM's TFTP) rather than drive the other
+    NIC with that NIC's lease; --nic then moves to the rtl8139, which needs its own lease."""
+    e1000e_mac = "52:54:00:cc:00:03"
+    m = machines(name="pxe-e1000e", tftp_root=tftp_root, bootfile="osprey.0",
+                 nics=[NICS[0], f"e1000e,mac={e1000e_mac},bootindex=1"])
+    m.boot_to_prompt()
+    start = m.transcript()
+    assert re.search(r"NIC: the PXE boot NIC at PCI 00:04\.0 \(8086:10d3\) has no driver "
+                     r"compiled in; files go through the PXE ROM", start), start[-2000:]
+    assert "Network: 10.0.2.15 from PXE, server 10.0.2.2" in start, start[-2000:]
+    out = m.cmd("ifconfig")
+    conf = parse_ifconfig(out)
+    assert conf.get("driver") == "none (files through the PXE ROM)", out
+    assert conf.get("source") == "pxe" and conf.get("address") == "10.0.2.15", out
+    listing = m.cmd("ifconfig --list")
+    assert listing_marks(listing, "00:03.0", "10ec:8139", "rtl8139", "-", 0).strip() == "", listing
+    marks = listing_marks(listing, "00:04.0", "8086:10d3", "-", e1000e_mac, 1)
+    assert "(PXE boot)" in marks and "(in use)" not in marks, listing
+    assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA   # the ROM's TFTP
+    out = m.cmd("ifconfig --nic=1")
+    assert "Error: no driver compiled in for the NIC at PCI 00:04.0 (8086:10d3)" in out, out
+
+    out = m.cmd("ifconfig --nic=0")
+    assert f"NIC: rtl8139 (RTL8139) at PCI 00:03.0, MAC {RTL_MAC}" in out, out
+    out = m.cmd("dhcp --timeout=20", timeout=60)
+    assert "DHCP on rtl8139" in out and "Error" not in out, out
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("address") == "10.0.3.15" and conf.get("source") == "dhcp", conf
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA
