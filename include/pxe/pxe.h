@@ -42,7 +42,7 @@ struct pxenv_undi_get_nic_type {
 	uint8_t base_class, sub_class, prog_if, revision;
 	uint16_t bus_dev_fn;    /* bus << 8 | device << 3 | function */
 	uint16_t sub_vendor, sub_device;
-	uint8_t pad[4];         /* the union's larger members */
+	uint8_t spare[4];       /* slack past the 16-byte PCI info, in case a ROM writes more */
 } __attribute__((packed));
 
 struct pxenv_tftp_open {
