@@ -110,7 +110,7 @@ static void report_choice(enum nic_why why)
 			print_nic(with_drv > 1 || nic_count > 1 ?
 				  " (first NIC with a driver; see ifconfig --list)" : "");
 		else if (b >= 0)
-			print_nic(" (first NIC with a driver: the PXE boot NIC's failed)");
+			print_nic(" (first NIC with a driver: the PXE boot NIC's driver failed)");
 		else
 			print_nic(" (first NIC with a driver: the PXE boot NIC is not known)");
 		break;
