@@ -43,7 +43,9 @@ void pci_enable(const struct pci_dev *d);
 /* Offset of capability id in the capability list, or 0. */
 uint8_t pci_find_capability(const struct pci_dev *d, uint8_t id);
 
-/* Enumerate every function on every bus; fills up to max entries, returns how many. */
-int pci_scan(struct pci_dev *out, int max);
+/* Call fn for every function present on every bus (bus, device, function order; d is only
+ * valid during the call). A non-zero return from fn stops the walk and is returned; 0 after
+ * a full walk. No list is kept, so any number of functions is seen. */
+int pci_for_each(int (*fn)(const struct pci_dev *d, void *ctx), void *ctx);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "lib/lib.h"
 #include "arch/pci.h"
+#include "drivers/nic.h"
 
 #define ETH_FRAME_MAX 1514        /* without FCS: what transmit takes and poll returns */
 #define ETH_RXBUF_SIZE 1536       /* size of the buffer poll copies into */
@@ -62,11 +63,26 @@ extern const struct nic_driver __start_osprey_nics[], __stop_osprey_nics[];
 #define for_each_nic_driver(d) \
 	for (const struct nic_driver *d = __start_osprey_nics; d < __stop_osprey_nics; d++)
 
-/* The NIC osprey uses (NULL when none was claimed). */
+/* The NIC osprey uses (NULL when none was claimed). Drivers keep one state per driver, so
+ * only one NIC is probed and in use at a time; switching NICs probes the new one again. */
 extern struct netdev *net_dev;
 
-/* Find network devices on PCI and let the first matching driver claim the first NIC. */
-int netdev_probe_all(void);
+/* Every network-class function on PCI with the driver matching its IDs (the chip is not
+ * touched): nic_count entries on the heap, in PCI order. nic_list_dropped counts NICs left out
+ * because the heap could not hold the list (0 in practice; reported by ifconfig --list). */
+extern struct nic *nic_list;
+extern int nic_count, nic_list_dropped;
+/* What the PXE ROM said about its boot NIC (set at start; empty without a ROM). */
+extern struct nic_boot_hint nic_boot;
+/* Build nic_list by walking PCI (once: later calls keep the list). Returns nic_count. */
+int netdev_scan(void);
+/* Make nic_list[idx] the NIC in use: close the current one, let idx's driver probe (reset) the
+ * chip and read its MAC (recorded in the list). On failure the entry is marked failed, the
+ * previous NIC (if any) is taken back, and the rc is returned. The PXE ROM must not be driving
+ * the chip any more. */
+int netdev_use(int idx);
+/* Index of the NIC in use in nic_list, or -1. */
+int netdev_in_use(void);
 /* The matching driver for a PCI device, or NULL. */
 const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const struct pci_id **id);
 

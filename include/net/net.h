@@ -15,4 +15,9 @@ struct netconf {
 
 extern struct netconf netconf;
 
+/* Switch the stack to nic_list[idx] (drivers/netdev.h): the PXE ROM lets go of its NIC, the
+ * current NIC is closed, idx is probed, and the settings are cleared (a lease belongs to the
+ * NIC it was given to). 0 when idx is already in use. Returns 0 or -E_*. */
+int network_use_nic(int idx);
+
 #endif

@@ -6,6 +6,7 @@
 
 /* API opcodes (PXE 2.1, chapter 3/4). */
 #define PXENV_UNDI_SHUTDOWN 0x0005
+#define PXENV_UNDI_GET_NIC_TYPE 0x0012
 #define PXENV_STOP_UNDI 0x0015
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
@@ -29,6 +30,19 @@ struct pxenv_get_cached_info {
 	uint16_t status, packet_type, buffer_size;
 	uint32_t buffer;        /* segment:offset */
 	uint16_t buffer_limit;
+} __attribute__((packed));
+
+/* PXENV_UNDI_GET_NIC_TYPE: for a PCI or CardBus NIC the info is the PCI IDs and location. */
+#define PXE_NIC_TYPE_PCI 2
+#define PXE_NIC_TYPE_CARDBUS 4
+struct pxenv_undi_get_nic_type {
+	uint16_t status;
+	uint8_t nic_type;
+	uint16_t vendor, device;
+	uint8_t base_class, sub_class, prog_if, revision;
+	uint16_t bus_dev_fn;    /* bus << 8 | device << 3 | function */
+	uint16_t sub_vendor, sub_device;
+	uint8_t spare[4];       /* slack past the 16-byte PCI info, in case a ROM writes more */
 } __attribute__((packed));
 
 struct pxenv_tftp_open {
@@ -67,6 +81,11 @@ struct file;
 int pxe_tftp_open(struct file *f, uint32_t server, const char *path);
 /* Shut the NIC down and unload the PXE stack now (a native driver takes the NIC over). */
 void pxe_unload(void);
+/* Stop the ROM driving the NIC (PXE memory stays); 0 or -E_*. */
+int pxe_release_nic(void);
+/* The PCI location of the NIC the ROM drives (PXENV_UNDI_GET_NIC_TYPE; touches no chip).
+ * Returns 0, -E_NODEV without a ROM, or -E_NOTSUP for a ROM that does not say or a non-PCI NIC. */
+int pxe_nic_location(uint8_t *bus, uint8_t *dev, uint8_t *fn);
 /* Fill netconf from the cached DHCP replies. */
 int pxe_read_cached_info(void);
 

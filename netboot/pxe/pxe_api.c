@@ -96,6 +96,18 @@ int pxe_status_rc(int status)
 	}
 }
 
+/* Temporary stand-in until the PXE helper's version lands: stop the ROM driving the NIC
+ * (PXENV_UNDI_SHUTDOWN) so a native driver may reset it; the ROM's memory stays. */
+int pxe_release_nic(void)
+{
+	static uint16_t block[16];
+
+	if (!entry)
+		return -E_NODEV;
+	memset(block, 0, sizeof(block));
+	return pxe_status_rc(pxe_call(PXENV_UNDI_SHUTDOWN, block));
+}
+
 /* Leave no PXE code running under a kernel: shut the NIC down and unload the stack (spec 4.4). */
 void pxe_unload(void)
 {

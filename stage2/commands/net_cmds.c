@@ -48,28 +48,67 @@ static void show_netconf(void)
 		printf("hostname %s\n", netconf.hostname);
 }
 
-/* Network devices on PCI and the driver (if any) compiled in for each. */
+/* Network devices on PCI: the driver (if any) compiled in for each, MAC where known, which one
+ * is in use and which one the PXE ROM booted from; the last column is the --nic index. */
 int list_network_devices(void)
 {
-	struct pci_dev devs[64];
-	int n = pci_scan(devs, ARRAY_SIZE(devs)), found = 0;
+	int in_use, boot;
 
-	for (int i = 0; i < n; i++) {
-		const struct pci_id *id;
-		const struct nic_driver *drv;
-
-		if (devs[i].class_code != PCI_CLASS_NETWORK)
-			continue;
-		drv = netdev_driver_for(&devs[i], &id);
-		printf("%02x:%02x.%x %04x:%04x  %-10s %s%s\n", devs[i].bus, devs[i].dev, devs[i].fn,
-		       devs[i].vendor, devs[i].device, drv ? drv->name : "-",
-		       drv ? id->name : "no driver compiled in",
-		       net_dev && net_dev->pci.bus == devs[i].bus && net_dev->pci.dev == devs[i].dev &&
-		       net_dev->pci.fn == devs[i].fn ? "  (in use)" : "");
-		found++;
-	}
-	if (!found)
+	netdev_scan();
+	in_use = netdev_in_use();
+	boot = nic_boot_index(nic_list, nic_count, &nic_boot);
+	if (!nic_count)
 		printf("No network device found on PCI.\n");
+	else
+		printf("PCI      ID         driver     chip                MAC                NIC\n");
+	for (int i = 0; i < nic_count; i++) {
+		const struct nic *c = &nic_list[i];
+		char mac[18] = "-";
+
+		if (c->mac_known)
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0],
+				 c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+		else if (i == boot && nic_boot.have_mac)
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", nic_boot.mac[0],
+				 nic_boot.mac[1], nic_boot.mac[2], nic_boot.mac[3], nic_boot.mac[4],
+				 nic_boot.mac[5]);
+		printf("%02x:%02x.%x  %04x:%04x  %-10s %-19s %-18s %d%s%s%s\n", c->pci.bus,
+		       c->pci.dev, c->pci.fn, c->pci.vendor, c->pci.device,
+		       c->drv ? c->drv->name : "-",
+		       c->drv ? c->id->name : "no driver", mac, i,
+		       i == in_use ? "  (in use)" : "", i == boot ? "  (PXE boot)" : "",
+		       c->failed ? "  (driver failed)" : "");
+	}
+	if (nic_list_dropped)
+		printf("%d more network device(s) not listed: out of memory\n", nic_list_dropped);
+	return 0;
+}
+
+/* ifconfig --nic=N|BB:DD.F: drive another NIC; its settings start empty (run dhcp). */
+static int switch_nic(const char *spec)
+{
+	int idx, rc;
+
+	netdev_scan();
+	idx = nic_find(nic_list, nic_count, spec);
+	if (idx < 0)
+		return cmd_error(idx, "no NIC '%s' (see ifconfig --list)", spec);
+	if (!nic_list[idx].drv)
+		return cmd_error(-E_NOTSUP, "no driver compiled in for the NIC at PCI %02x:%02x.%x "
+				 "(%04x:%04x)", nic_list[idx].pci.bus, nic_list[idx].pci.dev,
+				 nic_list[idx].pci.fn, nic_list[idx].pci.vendor,
+				 nic_list[idx].pci.device);
+	if (idx == netdev_in_use()) {
+		printf("NIC %d is already in use\n", idx);
+		return 0;
+	}
+	rc = network_use_nic(idx);
+	if (rc < 0)
+		return cmd_error(rc, "the %s driver could not start the NIC at PCI %02x:%02x.%x: %s",
+				 nic_list[idx].drv->name, nic_list[idx].pci.bus, nic_list[idx].pci.dev,
+				 nic_list[idx].pci.fn, errmsg(rc));
+	printf("Network settings cleared (they belonged to the other NIC): use dhcp or ifconfig "
+	       "--address\n");
 	return 0;
 }
 
@@ -95,9 +134,11 @@ static int parse_address(const char *s, uint32_t *ip, uint32_t *mask)
 static int cmd_ifconfig(int argc, char **argv)
 {
 	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL, *list = NULL;
+	const char *nic = NULL;
 	const struct option_spec opts[] = {
 		{ "address", true, &address }, { "mask", true, &mask },
 		{ "gateway", true, &gateway }, { "server", true, &server }, { "list", false, &list },
+		{ "nic", true, &nic },
 	};
 	struct netconf nc = netconf;
 
@@ -108,6 +149,14 @@ static int cmd_ifconfig(int argc, char **argv)
 		return cmd_error(-E_INVAL, "ifconfig takes only options (see help ifconfig)");
 	if (list)
 		return list_network_devices();
+	if (nic) {
+		int rc = switch_nic(nic);
+
+		/* Settings given with the switch apply to the new NIC. */
+		if (rc < 0 || (!address && !mask && !gateway && !server))
+			return rc;
+		nc = netconf;
+	}
 	if (!address && !mask && !gateway && !server) {
 		show_netconf();
 		return 0;
@@ -133,9 +182,12 @@ static int cmd_ifconfig(int argc, char **argv)
 	return 0;
 }
 COMMAND(ifconfig, CMD_MENU,
-	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP] [--list]",
+	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP] [--list] "
+	"[--nic=N|BB:DD.F]",
 	"Show the NIC and the network configuration, or set parts of it; --list shows the network "
-	"devices found on PCI and which driver claims each.", cmd_ifconfig);
+	"devices found on PCI (driver, MAC, which is in use, which the PXE ROM booted from); "
+	"--nic switches to another of them (by the index --list shows or its PCI location) and "
+	"clears the settings (run dhcp next).", cmd_ifconfig);
 
 static int cmd_tftpserver(int argc, char **argv)
 {

@@ -107,16 +107,20 @@ class Machine:
       Machine(..., kernel=PATH [, append=..., initrd=...])              -kernel boot
     A NIC with QEMU user networking (DHCP/TFTP on 10.0.2.2) is attached whenever
     tftp_root is given; nic=None gives a machine with no network at all.
+    nics=["rtl8139", "e1000,mac=...,bootindex=1"] instead attaches several NICs (-device
+    strings, in PCI order), each on its own user network serving the same tftp_root; an
+    entry (device, "net=10.0.3.0/24") adds options to that NIC's -netdev user.
     """
 
     def __init__(self, name, logdir, *, tftp_root=None, bootfile=None, nic="rtl8139",
                  mem=256, kernel=None, append=None, initrd=None, extra_args=(),
-                 qemu=None):
+                 qemu=None, nics=None):
         self.name = name
         self.logdir = str(logdir)
         self.tftp_root = None if tftp_root is None else str(tftp_root)
         self.bootfile = bootfile
         self.nic = nic
+        self.nics = list(nics or ())
         self.mem = mem
         self.kernel = None if kernel is None else str(kernel)
         self.append = append
@@ -140,11 +144,13 @@ class Machine:
              "-no-reboot"]
         if not any(x == "-monitor" for x in self.extra_args):
             a += ["-monitor", "none"]
-        if self.tftp_root is not None and self.nic:
-            netdev = f"user,id=n0,tftp={self.tftp_root}"
-            if self.bootfile:
-                netdev += f",bootfile={self.bootfile}"
-            a += ["-netdev", netdev, "-device", f"{self.nic},netdev=n0"]
+        if self.tftp_root is not None and (self.nics or self.nic):
+            for i, dev in enumerate(self.nics or [self.nic]):
+                dev, opts = dev if isinstance(dev, tuple) else (dev, "")
+                netdev = f"user,id=n{i},tftp={self.tftp_root}" + (f",{opts}" if opts else "")
+                if self.bootfile:
+                    netdev += f",bootfile={self.bootfile}"
+                a += ["-netdev", netdev, "-device", f"{dev},netdev=n{i}"]
         else:
             a += ["-nic", "none"]
         if self.kernel:

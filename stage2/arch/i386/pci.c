@@ -1,4 +1,4 @@
-/* pci.c: PCI configuration mechanism #1 (ports 0xCF8/0xCFC) and a scan of every function. */
+/* pci.c: PCI configuration mechanism #1 (ports 0xCF8/0xCFC) and a walk over every function. */
 #include "arch/io.h"
 #include "arch/pci.h"
 
@@ -102,10 +102,10 @@ static void pci_fill(struct pci_dev *d)
 	d->class_code = cr >> 24;
 }
 
-int pci_scan(struct pci_dev *out, int max)
+/* Visit functions in bus/device/function order; a device whose function 0 is absent has none,
+ * and only a multi-function header (bit 7) has functions 1-7. */
+int pci_for_each(int (*fn)(const struct pci_dev *d, void *ctx), void *ctx)
 {
-	int n = 0;
-
 	for (unsigned bus = 0; bus < 256; bus++) {
 		for (uint8_t dev = 0; dev < 32; dev++) {
 			struct pci_dev d = { .bus = (uint8_t)bus, .dev = dev, .fn = 0 };
@@ -114,16 +114,18 @@ int pci_scan(struct pci_dev *out, int max)
 			if (pci_read16(&d, PCI_VENDOR_ID) == 0xffff)
 				continue;
 			nfn = (pci_read8(&d, PCI_HEADER_TYPE) & 0x80) ? 8 : 1;
-			for (uint8_t fn = 0; fn < nfn; fn++) {
-				d.fn = fn;
+			for (uint8_t f = 0; f < nfn; f++) {
+				int rc;
+
+				d.fn = f;
 				if (pci_read16(&d, PCI_VENDOR_ID) == 0xffff)
 					continue;
 				pci_fill(&d);
-				if (n < max)
-					out[n] = d;
-				n++;
+				rc = fn(&d, ctx);
+				if (rc)
+					return rc;
 			}
 		}
 	}
-	return n < max ? n : max;
+	return 0;
 }
