@@ -1,5 +1,6 @@
 /* main.c: brings the loader up (consoles, timer, memory, network) and runs the prompt. */
 #include "arch/boot.h"
+#include "arch/basemem.h"
 #include "ui/command.h"
 #include "services/console.h"
 #include "files/file.h"
@@ -14,7 +15,6 @@ extern void serial_init(void);
 extern void vga_init(void);
 extern void e820_read(void);
 extern void network_init(bool dhcp_at_start);
-extern char _end[];
 
 int boot_source;
 char boot_cmdline[1024];
@@ -79,6 +79,7 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 	vga_init();
 	serial_init();
 	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
+	basemem_check_loader();
 	timer_init();
 	e820_read();
 	heap_init();

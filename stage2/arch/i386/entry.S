@@ -1,21 +1,68 @@
-/* entry.S: the image's entry points: the PXE NBP entry at 0:7C00, the relocator the .lkrn setup
- * stub jumps to, and the common 32-bit start that clears bss and calls main(). */
+/* entry.S: the image's entry points: the PXE NBP entry (loaded at 0:7C00, moves the image up to
+ * its link address), the relocator the .lkrn setup stub jumps to, and the common 32-bit start
+ * that clears bss and calls main(). */
 #include "segments.h"
 
 	.section .text16.entry, "ax"
 	.code16
 	.globl _start
 _start:
-	/* PXE ROM: CS:IP = 0:7C00 (or 07C0:0), ES:BX = PXENV+, SS:SP+4 = far pointer to !PXE. */
+	/* PXE ROM: CS:IP = 0:7C00 (or 07C0:0), ES:BX = PXENV+, SS:SP+4 = far pointer to !PXE.
+	 * The image is linked at _start_image, above 0x7C00 so that a chained boot sector or NBP
+	 * can go there later. Until the far jump below the code runs where the ROM put it, so it
+	 * is position independent: relative jumps, no absolute address, and no stack but the
+	 * ROM's. The PXE pointers wait in registers: ebp = !PXE, edx = PXENV+. */
 	cli
-	ljmp $0, $1f
-1:	movw %sp, %bp
-	movl %ss:4(%bp), %eax
+	movw %sp, %bp
+	movl %ss:4(%bp), %ebp
+	movw %es, %dx
+	shll $16, %edx
+	movw %bx, %dx
+	call 1f
+1:	popw %si
+	subw $(1b - _start), %si
+	shrw $4, %si
+	movw %cs, %ax
+	addw %si, %ax			/* ax = segment the image was loaded at (0x7C0) */
+	movw $_start_image_seg, %bx	/* bx = segment of the link address */
+	cmpw %bx, %ax
+	ja 9f				/* loaded above the link address: cannot happen with PXE */
+	/* Destination above the source and overlapping: copy backwards, one paragraph at a
+	 * time from the end (the image is > 64 KiB, so no single segment covers it). */
+	movw $_image_paras, %cx
+	addw %cx, %ax
+	addw %cx, %bx
+	std
+2:	decw %ax
+	decw %bx
+	movw %ax, %ds
+	movw %bx, %es
+	movw $12, %si
+	movw $12, %di
+	.rept 4
+	movsl
+	.endr
+	loop 2b
+	cld
+	ljmp $0, $nbp_moved		/* ax = source segment, bx = link segment again */
+9:	hlt
+	jmp 9b
+
+	.globl nbp_moved
+nbp_moved:
+	/* Clear the stale copy the ROM left below the link address: 0x7C00 is for chained code,
+	 * and nothing there may look like osprey. */
+	subw %ax, %bx
+	shlw $3, %bx
+	movw %bx, %cx
+	movw %ax, %es
+	xorw %di, %di
+	xorw %ax, %ax
+	rep stosw
 	xorw %cx, %cx
 	movw %cx, %ds
-	movl %eax, nbp_pxe_ptr
-	movw %bx, nbp_pxenv_ptr
-	movw %es, nbp_pxenv_ptr+2
+	movl %ebp, nbp_pxe_ptr
+	movl %edx, nbp_pxenv_ptr
 	movw %ss, nbp_saved_ss
 	movw %sp, nbp_saved_sp
 	movw %cx, %ss

@@ -1,35 +1,47 @@
 /* linux_boot.c: starts a Linux bzImage through its 16-bit entry (boot.rst, "Running the
  * kernel"): real-mode setup copied low, the protected-mode part to 1 MiB, then the jump. */
+#include "arch/basemem.h"
 #include "arch/bios.h"
 #include "lib/errors.h"
 #include "services/heap.h"
+#include "services/lowmem.h"
 #include "loader/linux.h"
 #include "services/shutdown.h"
 
 #define PM_LOAD_ADDR 0x100000
 #define HEAP_END 0xe000        /* setup heap/stack end; the command line goes right after */
-#define REALMODE_SPAN 0x10000  /* setup + heap + command line */
+#define REALMODE_SPAN LOWMEM_SETUP_SPAN  /* setup + heap + command line */
 
 extern char _end[];
 
-/* The real-mode part goes at the first 64 KiB boundary past the loader (image + bss). */
-static uintptr_t realmode_base(void)
+/* The real-mode part goes at the first 64 KiB boundary past the loader (image + bss); say
+ * why when base memory ends below it. */
+static int realmode_base(uint32_t *base)
 {
-	return ALIGN_UP((uintptr_t)_end, 0x10000);
+	uint32_t top = basemem_top();
+	int rc = lowmem_setup_base((uint32_t)(uintptr_t)_end, top, base);
+
+	if (rc < 0)
+		snprintf(err_detail, sizeof(err_detail),
+			 "the kernel's real-mode setup needs base memory 0x%x-0x%x, the BIOS reports %u KiB",
+			 *base, *base + REALMODE_SPAN - 1, top / 1024);
+	return rc;
 }
 
 int linux_boot(struct linux_boot *lb)
 {
 	const struct linux_image *li = &lb->li;
 	struct linux_cmdline_opts opts = { 0 };
-	uintptr_t base = realmode_base();
-	uint8_t *rm = (uint8_t *)base;
+	uint32_t base;
 	uint32_t need = MAX(li->pm_size, li->init_size);
+	int rc;
 
 	if (li->setup_size > 0x8000)
 		return -E_NOEXEC;
-	if (base + REALMODE_SPAN > bios_base_memory())
-		return -E_NOMEM;
+	rc = realmode_base(&base);
+	if (rc < 0)
+		return rc;
+	uint8_t *rm = (uint8_t *)(uintptr_t)base;
 	linux_cmdline_scan(lb->cmdline, &opts);
 	/* The kernel is copied to 1 MiB: nothing we still need may sit there. */
 	if (lb->initrd && (uintptr_t)lb->initrd < PM_LOAD_ADDR + need &&

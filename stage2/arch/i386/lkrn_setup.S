@@ -77,7 +77,7 @@ setup_start:
 	lgdtl lkrn_gdt_desc
 	movl cmd_line_ptr, %esi
 	movl code32_start, %ebx
-	addl $(lkrn_relocate - 0x7c00), %ebx
+	addl $_lkrn_relocate_offset, %ebx		/* where the relocator is now */
 	leal 1f(%ebp), %eax
 	movl %cr0, %ecx
 	orl $1, %ecx

@@ -7,7 +7,8 @@
 #define SEL_CODE16 0x18
 #define SEL_DATA16 0x20
 
-/* Real-mode stack used by the BIOS gateway: grows down from just below the image. */
+/* Real-mode stack used by the BIOS gateway: grows down from 0x7C00, below the area a chained
+ * boot sector or NBP is loaded to (0x7C00-0x7DFF) and below the image (linked at 0x8000). */
 #define RM_STACK_TOP 0x7c00
 
 #include "arch/boot.h"
