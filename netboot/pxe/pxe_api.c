@@ -9,6 +9,7 @@ static const struct pxe_platform *plat;
 static struct pxe_info info;
 static enum pxe_state state;
 static int unload_rc;
+static bool nic_released;      /* UNDI_SHUTDOWN succeeded */
 static uint16_t last_ax;
 static uint16_t kib_before, kib_after;
 
@@ -27,6 +28,7 @@ void pxe_reset(void)
 	memset(&info, 0, sizeof(info));
 	state = PXE_ABSENT;
 	unload_rc = 0;
+	nic_released = false;
 	last_ax = 0;
 	kib_before = kib_after = 0;
 }
@@ -148,8 +150,8 @@ static int step(uint16_t opcode)
 	return rc;
 }
 
-/* PXENV_UNDI_SHUTDOWN alone: the spec's UNDI SHUTDOWN "resets the network adapter and leaves it
- * in a safe state for another driver to program it", which is what a native driver needs.
+/* PXENV_UNDI_SHUTDOWN alone: PXE 2.1 describes UNDI SHUTDOWN as resetting the adapter and leaving
+ * it in a safe state for another driver to program, which is what a native driver needs.
  * UNDI_CLOSE only stops transmit/receive and leaves the adapter initialised by the ROM, so it
  * would add nothing; UNDI_CLEANUP, UNLOAD_STACK and STOP_UNDI would take the stack away, which
  * a later chained NBP may still want. */
@@ -157,10 +159,14 @@ int pxe_release_nic(void)
 {
 	int rc;
 
+	/* An unload that failed at its shutdown step left the NIC with the ROM. */
+	if (state == PXE_UNLOAD_FAILED && !nic_released)
+		return unload_rc;
 	if (state != PXE_ACTIVE)
 		return 0;
 	if ((rc = step(PXENV_UNDI_SHUTDOWN)) < 0)
 		return rc;
+	nic_released = true;
 	state = PXE_NIC_RELEASED;
 	return 0;
 }
@@ -193,8 +199,8 @@ static void reclaim_base_memory(void)
 	printf("PXE: stack unloaded; base memory %u KiB -> %u KiB\n", cur, new_kib);
 }
 
-/* The order is the one PXE 2.1 gives an NBP that frees the stack, and that PXELINUX and GRUB
- * legacy use: UNDI_SHUTDOWN (the NIC reset; UNLOAD_STACK wants the UNDI shut down first),
+/* The order follows the PXE 2.1 call descriptions, and is the one PXELINUX and GRUB legacy use
+ * for a 2.1 stack: UNDI_SHUTDOWN (the NIC reset; UNLOAD_STACK wants the UNDI shut down first),
  * UNLOAD_STACK (removes the base code), STOP_UNDI (unhooks INT 1Ah; after its success the
  * memory may be freed, and KEEP_UNDI / KEEP_ALL say it may not). STOP_BASE is not called: it
  * undoes START_BASE, which only a loader that started the base code itself issued, and
@@ -213,7 +219,7 @@ int pxe_unload(void)
 	for (int i = 0; i < 3; i++) {
 		int rc;
 
-		if (steps[i] == PXENV_UNDI_SHUTDOWN && state == PXE_NIC_RELEASED)
+		if (steps[i] == PXENV_UNDI_SHUTDOWN && nic_released)
 			continue;
 		if ((rc = step(steps[i])) < 0) {
 			printf("PXE: unload stopped at %s (step %d of 3); the stack stays in memory\n",
@@ -222,6 +228,8 @@ int pxe_unload(void)
 			unload_rc = rc;
 			return rc;
 		}
+		if (steps[i] == PXENV_UNDI_SHUTDOWN)
+			nic_released = true;
 	}
 	state = PXE_UNLOADED;
 	reclaim_base_memory();
