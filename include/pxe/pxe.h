@@ -1,12 +1,15 @@
-/* pxe.h: the PXE ROM's API (PXE 2.1 spec): finding it, calling it, its parameter blocks. */
+/* pxe.h: the PXE ROM's API (PXE 2.1 spec): finding it, calling it, releasing and unloading it,
+ * its parameter blocks. */
 #ifndef OSPREY_PXE_H
 #define OSPREY_PXE_H
 
 #include "lib/lib.h"
 
-/* API opcodes (PXE 2.1, chapter 3/4). */
+/* API opcodes (PXE 2.1, chapters 3 and 4). */
+#define PXENV_UNDI_CLEANUP 0x0002
 #define PXENV_UNDI_SHUTDOWN 0x0005
 #define PXENV_UNDI_GET_NIC_TYPE 0x0012
+#define PXENV_UNDI_CLOSE 0x0007
 #define PXENV_STOP_UNDI 0x0015
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
@@ -19,12 +22,27 @@
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
 
-/* Status codes we tell apart. */
+/* What every API call returns in AX; the status word at the start of the parameter block says
+ * why. A call succeeded only when both say so. */
+#define PXENV_EXIT_SUCCESS 0x0000
+#define PXENV_EXIT_FAILURE 0x0001
+
+/* Status codes (PXE 2.1, PXENV_STATUS_xxx) we tell apart; pxe_status_text() names more. */
 #define PXENV_STATUS_SUCCESS 0x00
+#define PXENV_STATUS_FAILURE 0x01
+#define PXENV_STATUS_BAD_FUNC 0x02
+#define PXENV_STATUS_UNSUPPORTED 0x03
+#define PXENV_STATUS_KEEP_UNDI 0x04
+#define PXENV_STATUS_KEEP_ALL 0x05
+#define PXENV_STATUS_OUT_OF_RESOURCES 0x06
+#define PXENV_STATUS_ARP_TIMEOUT 0x11
 #define PXENV_STATUS_TFTP_OPEN_TIMEOUT 0x32
 #define PXENV_STATUS_TFTP_READ_TIMEOUT 0x35
 #define PXENV_STATUS_TFTP_FILE_NOT_FOUND 0x3b
 #define PXENV_STATUS_TFTP_ACCESS_VIOLATION 0x3c
+#define PXENV_STATUS_TFTP_NO_FILESIZE 0x3e
+#define PXENV_STATUS_DHCP_TIMEOUT 0x51
+#define PXENV_STATUS_UNDI_INVALID_STATE 0x6a
 
 struct pxenv_get_cached_info {
 	uint16_t status, packet_type, buffer_size;
@@ -66,27 +84,39 @@ struct pxenv_tftp_get_fsize {
 } __attribute__((packed));
 
 /* Locate the PXE API: from the pointers the ROM gave the NBP, else INT 1Ah AX=5650h (a stack a
- * previous loader kept, e.g. PXELINUX with keeppxe). Returns 0 or -E_NODEV. */
+ * previous loader kept, e.g. PXELINUX with keeppxe). Validates !PXE / PXENV+ (signature, length,
+ * checksum, entry point) and registers pxe_unload as a shutdown hook. Returns 0 or -E_NODEV. */
 int pxe_find(void);
+/* True while the API can be used for TFTP and cached info (found, NIC not released). */
 bool pxe_present(void);
-/* Call the API with a parameter block in low memory; returns the block's status (0 = success)
- * or 0xffff when the call itself failed without one. */
+/* Call the API with a parameter block in low memory (the status word first). Returns 0 when AX
+ * is PXENV_EXIT_SUCCESS and the status is 0, else an -E_* code: from the status, or -E_IO when
+ * AX says failure with a zero status; -E_NODEV with no API. The block keeps the status. */
 int pxe_call(uint16_t opcode, void *params);
-/* Map a PXE status to an -E_* code. */
+/* Map a PXE status to an -E_* code (0 for success). */
 int pxe_status_rc(int status);
+/* The spec's meaning of a status word, e.g. "TFTP file not found". Never NULL. */
+const char *pxe_status_text(int status);
+/* The opcode's name without PXENV_, e.g. "UNLOAD_STACK", or "?" . */
+const char *pxe_opcode_name(uint16_t opcode);
+
+/* Stop the ROM driving the NIC so a native driver can reset it: PXENV_UNDI_SHUTDOWN (see
+ * pxe_api.c for why that call alone). The stack's memory stays loaded (a later chained NBP may
+ * want it). Idempotent; 0 also when there is no PXE stack; else -E_* (and prints what failed). */
+int pxe_release_nic(void);
+/* The full unload in the spec's order (UNDI shutdown, unload stack, stop UNDI), each status
+ * checked, then 40:13 (base memory) grown back over the stack's segments when they are one block
+ * at its top. Idempotent (a failed unload is not retried); 0 or -E_* (and prints what failed). */
+int pxe_unload(void);
 
 /* Open path on server through the ROM's TFTP API into f (tftp_file.c picks it for (nd) when no
  * native driver runs the NIC). One file at a time: -E_BUSY while another is open. */
 struct file;
 int pxe_tftp_open(struct file *f, uint32_t server, const char *path);
-/* Shut the NIC down and unload the PXE stack now (a native driver takes the NIC over). */
-void pxe_unload(void);
-/* Stop the ROM driving the NIC (PXE memory stays); 0 or -E_*. */
-int pxe_release_nic(void);
 /* The PCI location of the NIC the ROM drives (PXENV_UNDI_GET_NIC_TYPE; touches no chip).
  * Returns 0, -E_NODEV without a ROM, or -E_NOTSUP for a ROM that does not say or a non-PCI NIC. */
 int pxe_nic_location(uint8_t *bus, uint8_t *dev, uint8_t *fn);
-/* Fill netconf from the cached DHCP replies. */
+/* Fill netconf from the cached DHCP replies (buffer pointer and size checked first). */
 int pxe_read_cached_info(void);
 
 #endif

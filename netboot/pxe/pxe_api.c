@@ -1,125 +1,237 @@
-/* pxe_api.c: finds the PXE ROM's API (!PXE or PXENV+), calls it through the real-mode gateway,
- * and unloads it before a kernel starts. */
-#include "arch/bios.h"
+/* pxe_api.c: the PXE API's state: attaching to !PXE / PXENV+, calling it with AX and the status
+ * word both checked, releasing the NIC, and unloading the stack in the spec's order with the
+ * base memory it held given back. Arch-neutral: the far call and low memory come from the
+ * platform hooks (pxe_bios.c on the loader, a fake in the host tests). */
 #include "lib/errors.h"
-#include "pxe/pxe.h"
-#include "services/shutdown.h"
+#include "pxe/pxe_core.h"
 
-extern uint32_t nbp_pxe_ptr, nbp_pxenv_ptr;
+static const struct pxe_platform *plat;
+static struct pxe_info info;
+static enum pxe_state state;
+static int unload_rc;
+static bool nic_released;      /* UNDI_SHUTDOWN succeeded */
+static uint16_t last_ax;
+static uint16_t kib_before, kib_after;
 
-static uint32_t entry;        /* segment:offset of the real-mode entry point */
-static bool use_bang_pxe;     /* !PXE calling convention (stack args) vs PXENV+ (BX, ES:DI) */
-
-static bool checksum_ok(const uint8_t *p, unsigned len)
+void pxe_set_platform(const struct pxe_platform *p)
 {
-	uint8_t sum = 0;
-
-	for (unsigned i = 0; i < len; i++)
-		sum += p[i];
-	return sum == 0;
+	plat = p;
 }
 
-/* !PXE: signature, length at 4, checksum over it, EntryPointSP at 0x10. */
-static bool try_bang_pxe(uint32_t so)
+void *pxe_lowmem(uint32_t phys, size_t len)
 {
-	const uint8_t *p = from_segoff(so);
-
-	if (!so || memcmp(p, "!PXE", 4) || p[4] < 0x58 || !checksum_ok(p, p[4]))
-		return false;
-	entry = get_le32(p + 0x10);
-	use_bang_pxe = true;
-	return entry != 0;
+	return plat ? plat->lowmem(phys, len) : NULL;
 }
 
-/* PXENV+: signature, version at 6, length at 8, RMEntry at 0x0a, !PXE pointer at 0x28 (2.1+). */
-static bool try_pxenv(uint32_t so)
+void pxe_reset(void)
 {
-	const uint8_t *p = from_segoff(so);
-
-	if (!so || memcmp(p, "PXENV+", 6) || !checksum_ok(p, p[8]))
-		return false;
-	if (get_le16(p + 6) >= 0x0201 && p[8] >= 0x2c && try_bang_pxe(get_le32(p + 0x28)))
-		return true;
-	entry = get_le32(p + 0x0a);
-	use_bang_pxe = false;
-	return entry != 0;
+	memset(&info, 0, sizeof(info));
+	state = PXE_ABSENT;
+	unload_rc = 0;
+	nic_released = false;
+	last_ax = 0;
+	kib_before = kib_after = 0;
 }
 
-int pxe_find(void)
+/* A structure at seg:off: as much of it as the first MiB holds, up to 255 bytes (its length
+ * field is one byte). NULL for a null pointer or one into the IVT/BDA or past 1 MiB. */
+static const uint8_t *map_struct(uint32_t so, size_t *avail)
 {
-	struct bios_regs r = { 0 };
+	uint32_t phys = segoff_phys(so);
 
-	if (try_bang_pxe(nbp_pxe_ptr) || try_pxenv(nbp_pxenv_ptr))
-		goto found;
-	r.eax = 0x5650;
-	bios_int(0x1a, &r);
-	if (!(r.eflags & EFLAGS_CF) && (r.eax & 0xffff) == 0x564e &&
-	    try_pxenv((uint32_t)r.es << 16 | (r.ebx & 0xffff)))
-		goto found;
-	return -E_NODEV;
-found:
-	shutdown_register(pxe_unload);
+	if (!so || phys < PXE_STRUCT_MIN_PHYS || phys >= PXE_LOWMEM_END)
+		return NULL;
+	*avail = MIN((size_t)255, (size_t)(PXE_LOWMEM_END - phys));
+	return pxe_lowmem(phys, *avail);
+}
+
+static int try_bang(uint32_t so, struct pxe_info *pi)
+{
+	size_t avail;
+	const uint8_t *p = map_struct(so, &avail);
+
+	if (!p || pxe_parse_bang(p, avail, pi) < 0)
+		return -E_NODEV;
+	pi->struct_phys = segoff_phys(so);
+	return 0;
+}
+
+/* PXENV+; on 2.1+ the spec says to use the !PXE it points to, when that one is valid. */
+static int try_pxenv(uint32_t so, struct pxe_info *pi)
+{
+	size_t avail;
+	const uint8_t *p = map_struct(so, &avail);
+	uint32_t bang_ptr;
+	struct pxe_info bang;
+
+	if (!p || pxe_parse_pxenv(p, avail, pi, &bang_ptr) < 0)
+		return -E_NODEV;
+	pi->struct_phys = segoff_phys(so);
+	if (bang_ptr && try_bang(bang_ptr, &bang) == 0) {
+		bang.version = pi->version;
+		*pi = bang;
+	}
+	return 0;
+}
+
+int pxe_attach(uint32_t bang_so, uint32_t pxenv_so)
+{
+	struct pxe_info pi;
+
+	if (state != PXE_ABSENT)
+		return 0;
+	if (try_bang(bang_so, &pi) < 0 && try_pxenv(pxenv_so, &pi) < 0)
+		return -E_NODEV;
+	info = pi;
+	state = PXE_ACTIVE;
 	return 0;
 }
 
 bool pxe_present(void)
 {
-	return entry != 0;
+	return state == PXE_ACTIVE;
+}
+
+enum pxe_state pxe_get_state(void)
+{
+	return state;
+}
+
+const char *pxe_state_name(enum pxe_state s)
+{
+	switch (s) {
+	case PXE_ABSENT: return "none";
+	case PXE_ACTIVE: return "active (the ROM drives the NIC)";
+	case PXE_NIC_RELEASED: return "NIC released (stack still in memory)";
+	case PXE_UNLOADED: return "unloaded";
+	case PXE_UNLOAD_FAILED: return "unload failed (stack left in memory)";
+	}
+	return "?";
+}
+
+const struct pxe_info *pxe_get_info(void)
+{
+	return state == PXE_ABSENT ? NULL : &info;
+}
+
+void pxe_reclaimed(uint16_t *before_kib, uint16_t *after_kib)
+{
+	*before_kib = kib_before;
+	*after_kib = kib_after;
 }
 
 int pxe_call(uint16_t opcode, void *params)
 {
-	struct bios_regs r = { 0 };
-	uint32_t so = to_segoff(params);
+	uint16_t status;
 
-	if (!entry)
-		return 0xffff;
-	r.ebx = opcode;
-	r.es = so >> 16;
-	r.edi = so & 0xffff;
-	if (use_bang_pxe)
-		bios_far_call(entry, opcode, so & 0xffff, so >> 16, &r);
-	else
-		bios_far_call(entry, 0, 0, 0, &r);
-	return *(uint16_t *)params;
+	/* Once unloaded (or half unloaded) there is no code left to call. */
+	if ((state != PXE_ACTIVE && state != PXE_NIC_RELEASED) || !plat)
+		return -E_NODEV;
+	last_ax = plat->call(&info, opcode, params);
+	status = get_le16(params);
+	if (last_ax == PXENV_EXIT_SUCCESS && status == PXENV_STATUS_SUCCESS)
+		return 0;
+	/* AX says failure but the block says success: still a failure, with no reason given. */
+	return status ? pxe_status_rc(status) : -E_IO;
 }
 
-int pxe_status_rc(int status)
+/* One release/unload call with its own zeroed block (every such block is the status word and
+ * at most 10 reserved bytes); a failure is printed with the call, AX and the status. */
+static int step(uint16_t opcode)
 {
-	switch (status) {
-	case PXENV_STATUS_SUCCESS: return 0;
-	case PXENV_STATUS_TFTP_FILE_NOT_FOUND: return -E_NOENT;
-	case PXENV_STATUS_TFTP_ACCESS_VIOLATION: return -E_ACCESS;
-	case PXENV_STATUS_TFTP_OPEN_TIMEOUT:
-	case PXENV_STATUS_TFTP_READ_TIMEOUT: return -E_TIMEOUT;
-	default: return -E_IO;
-	}
+	static uint16_t block[8];
+	int rc;
+
+	memset(block, 0, sizeof(block));
+	rc = pxe_call(opcode, block);
+	if (rc < 0)
+		printf("PXE: %s failed: AX=%u, status 0x%02x (%s)\n", pxe_opcode_name(opcode),
+		       last_ax, block[0], pxe_status_text(block[0]));
+	return rc;
 }
 
-/* Temporary stand-in until the PXE helper's version lands: stop the ROM driving the NIC
- * (PXENV_UNDI_SHUTDOWN) so a native driver may reset it; the ROM's memory stays. */
+/* PXENV_UNDI_SHUTDOWN alone: PXE 2.1 describes UNDI SHUTDOWN as resetting the adapter and leaving
+ * it in a safe state for another driver to program, which is what a native driver needs.
+ * UNDI_CLOSE only stops transmit/receive and leaves the adapter initialised by the ROM, so it
+ * would add nothing; UNDI_CLEANUP, UNLOAD_STACK and STOP_UNDI would take the stack away, which
+ * a later chained NBP may still want. */
 int pxe_release_nic(void)
 {
-	static uint16_t block[16];
+	int rc;
 
-	if (!entry)
-		return -E_NODEV;
-	memset(block, 0, sizeof(block));
-	return pxe_status_rc(pxe_call(PXENV_UNDI_SHUTDOWN, block));
+	/* An unload that failed at its shutdown step left the NIC with the ROM. */
+	if (state == PXE_UNLOAD_FAILED && !nic_released)
+		return unload_rc;
+	if (state != PXE_ACTIVE)
+		return 0;
+	if ((rc = step(PXENV_UNDI_SHUTDOWN)) < 0)
+		return rc;
+	nic_released = true;
+	state = PXE_NIC_RELEASED;
+	return 0;
 }
 
-/* Leave no PXE code running under a kernel: shut the NIC down and unload the stack (spec 4.4). */
-void pxe_unload(void)
+/* Give 40:13 back the stack's segments when they are one block at the top of base memory and
+ * INT 1Ah no longer points into them (what careful loaders check). Not reclaiming is no error:
+ * the memory merely stays reserved; it is said why. */
+static void reclaim_base_memory(void)
 {
-	static uint16_t block[16];
+	uint8_t *fbm = pxe_lowmem(BDA_BASE_KIB, 2), *ebda = pxe_lowmem(BDA_EBDA_SEG, 2);
+	uint8_t *vec = pxe_lowmem(IVT_INT1A, 4);
+	uint16_t limit = 640, cur, new_kib;
+	const char *why;
 
-	if (!entry)
+	if (!fbm || !ebda || !vec)
 		return;
-	memset(block, 0, sizeof(block));
-	pxe_call(PXENV_UNDI_SHUTDOWN, block);
-	memset(block, 0, sizeof(block));
-	pxe_call(PXENV_UNLOAD_STACK, block);
-	memset(block, 0, sizeof(block));
-	pxe_call(PXENV_STOP_UNDI, block);
-	entry = 0;
+	cur = get_le16(fbm);
+	/* The EBDA sits at the top of base memory; the stack is below it. */
+	uint32_t ebda_kib = ((uint32_t)get_le16(ebda) << 4) / 1024;
+	if (ebda_kib >= cur && ebda_kib < limit)
+		limit = (uint16_t)ebda_kib;
+	if (pxe_reclaim_plan(cur, info.segs, info.nsegs, limit, segoff_phys(get_le32(vec)),
+			     &new_kib, &why) < 0) {
+		printf("PXE: stack unloaded; base memory stays %u KiB (%s)\n", cur, why);
+		return;
+	}
+	put_le16(fbm, new_kib);
+	kib_before = cur;
+	kib_after = new_kib;
+	printf("PXE: stack unloaded; base memory %u KiB -> %u KiB\n", cur, new_kib);
+}
+
+/* The order follows the PXE 2.1 call descriptions, and is the one PXELINUX and GRUB legacy use
+ * for a 2.1 stack: UNDI_SHUTDOWN (the NIC reset; UNLOAD_STACK wants the UNDI shut down first),
+ * UNLOAD_STACK (removes the base code), STOP_UNDI (unhooks INT 1Ah; after its success the
+ * memory may be freed, and KEEP_UNDI / KEEP_ALL say it may not). STOP_BASE is not called: it
+ * undoes START_BASE, which only a loader that started the base code itself issued, and
+ * UNLOAD_STACK already removed that code. A pre-2.1 stack (PXENV+ only) has no STOP_UNDI; its
+ * UNDI is prepared for removal with UNDI_CLEANUP instead. */
+int pxe_unload(void)
+{
+	static const uint16_t steps_21[] = { PXENV_UNDI_SHUTDOWN, PXENV_UNLOAD_STACK, PXENV_STOP_UNDI };
+	static const uint16_t steps_20[] = { PXENV_UNDI_SHUTDOWN, PXENV_UNLOAD_STACK, PXENV_UNDI_CLEANUP };
+	const uint16_t *steps = info.version >= 0x0201 ? steps_21 : steps_20;
+
+	if (state == PXE_ABSENT || state == PXE_UNLOADED)
+		return 0;
+	if (state == PXE_UNLOAD_FAILED)
+		return unload_rc;
+	for (int i = 0; i < 3; i++) {
+		int rc;
+
+		if (steps[i] == PXENV_UNDI_SHUTDOWN && nic_released)
+			continue;
+		if ((rc = step(steps[i])) < 0) {
+			printf("PXE: unload stopped at %s (step %d of 3); the stack stays in memory\n",
+			       pxe_opcode_name(steps[i]), i + 1);
+			state = PXE_UNLOAD_FAILED;
+			unload_rc = rc;
+			return rc;
+		}
+		if (steps[i] == PXENV_UNDI_SHUTDOWN)
+			nic_released = true;
+	}
+	state = PXE_UNLOADED;
+	reclaim_base_memory();
+	return 0;
 }

@@ -1,37 +1,35 @@
 /* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting. */
-#include "arch/bios.h"
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include "net/net.h"
-#include "pxe/pxe.h"
+#include "pxe/pxe_core.h"
 
-
-/* Ask the ROM for one cached packet; returns a pointer into the ROM's own buffer. */
-static const uint8_t *cached_packet(uint16_t type, size_t *len)
+/* Ask the ROM for one cached packet and copy it out of the ROM's buffer after checking the size
+ * and address it gave. Returns the length or -E_*. */
+static int cached_packet(uint16_t type, uint8_t *dst, size_t dstlen)
 {
-	static struct pxenv_get_cached_info ci;
+	static struct pxenv_get_cached_info ci;   /* static: the ROM needs it below 1 MiB */
+	int rc;
 
 	memset(&ci, 0, sizeof(ci));
 	ci.packet_type = type;
-	if (pxe_call(PXENV_GET_CACHED_INFO, &ci) != PXENV_STATUS_SUCCESS || !ci.buffer ||
-	    ci.buffer_size < BOOTP_MIN_LEN)
-		return NULL;
-	*len = ci.buffer_size;
-	return from_segoff(ci.buffer);
+	if ((rc = pxe_call(PXENV_GET_CACHED_INFO, &ci)) < 0)
+		return rc;
+	return pxe_cached_copy(&ci, dst, dstlen);
 }
 
 int pxe_read_cached_info(void)
 {
+	static uint8_t pkt[PXE_CACHED_MAX];
 	struct netconf nc = { 0 }, reply = { 0 };
-	const uint8_t *pkt;
-	size_t len;
+	int len;
 
-	pkt = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, &len);
-	if (!pkt || bootp_parse(pkt, len, &nc) < 0)
+	len = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
+	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;
 	/* A proxyDHCP/boot-server reply, where there was one, names the boot server and file. */
-	pkt = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, &len);
-	if (pkt && bootp_parse(pkt, len, &reply) == 0) {
+	len = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
+	if (len > 0 && bootp_parse(pkt, (size_t)len, &reply) == 0) {
 		if (reply.server)
 			nc.server = reply.server;
 		if (reply.bootfile[0])

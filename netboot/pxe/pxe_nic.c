@@ -10,7 +10,7 @@ int pxe_nic_location(uint8_t *bus, uint8_t *dev, uint8_t *fn)
 	if (!pxe_present())
 		return -E_NODEV;
 	memset(&nt, 0, sizeof(nt));
-	if (pxe_call(PXENV_UNDI_GET_NIC_TYPE, &nt) != PXENV_STATUS_SUCCESS)
+	if (pxe_call(PXENV_UNDI_GET_NIC_TYPE, &nt) < 0)
 		return -E_NOTSUP;
 	if (nt.nic_type != PXE_NIC_TYPE_PCI && nt.nic_type != PXE_NIC_TYPE_CARDBUS)
 		return -E_NOTSUP;

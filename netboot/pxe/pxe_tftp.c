@@ -52,7 +52,7 @@ static const struct file_ops pxe_tftp_ops;
 
 int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 {
-	int rc, status;
+	int rc;
 
 	if (!pxe_present() || !server)
 		return -E_NONET;
@@ -68,13 +68,12 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 		return rc;
 	put_ip(pb.fsize.server_ip, server);
 	put_ip(pb.fsize.gateway_ip, gateway_for(server));
-	status = pxe_call(PXENV_TFTP_GET_FSIZE, &pb);
-	if (status == PXENV_STATUS_SUCCESS) {
+	rc = pxe_call(PXENV_TFTP_GET_FSIZE, &pb);
+	if (rc == 0) {
 		f->size = pb.fsize.file_size;
 		f->size_known = true;
-	} else if (status == PXENV_STATUS_TFTP_FILE_NOT_FOUND ||
-		   status == PXENV_STATUS_TFTP_ACCESS_VIOLATION) {
-		return pxe_status_rc(status);
+	} else if (rc == -E_NOENT || rc == -E_ACCESS) {
+		return rc;
 	}
 
 	memset(&pb, 0, sizeof(pb));
@@ -83,9 +82,8 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 	put_ip(pb.open.gateway_ip, gateway_for(server));
 	pb.open.port = 69 << 8;   /* network byte order */
 	pb.open.packet_size = PACKET_SIZE;
-	status = pxe_call(PXENV_TFTP_OPEN, &pb);
-	if (status != PXENV_STATUS_SUCCESS)
-		return pxe_status_rc(status);
+	if ((rc = pxe_call(PXENV_TFTP_OPEN, &pb)) < 0)
+		return rc;
 	st.open = true;
 	f->ops = &pxe_tftp_ops;
 	st.eof = false;
@@ -102,16 +100,15 @@ static int pxe_tftp_read(struct file *f, void *buf, size_t len)
 
 	while (done < len) {
 		if (st.have == st.off) {
-			int status;
+			int rc;
 
 			if (st.eof)
 				break;
 			memset(&pb, 0, sizeof(pb));
 			pb.read.buffer = to_segoff(packet);
 			pb.read.buffer_size = sizeof(packet);
-			status = pxe_call(PXENV_TFTP_READ, &pb);
-			if (status != PXENV_STATUS_SUCCESS)
-				return pxe_status_rc(status);
+			if ((rc = pxe_call(PXENV_TFTP_READ, &pb)) < 0)
+				return rc;
 			st.have = pb.read.buffer_size > sizeof(packet) ? sizeof(packet) : pb.read.buffer_size;
 			st.off = 0;
 			if (st.have < st.packet_size)

@@ -43,3 +43,8 @@ def test_boot_linux(osprey, nic):
     assert "osprey.test=ABC" in cmdline.split(), cmdline
     assert "console=ttyS0" in cmdline.split(), cmdline
     assert m.exitstatus == 0
+    # The PXE stack was unloaded (at start for the native driver, or before the kernel) and
+    # no step of it failed.
+    log = m.transcript()
+    assert re.search(r"PXE: stack unloaded; base memory \d+ KiB -> \d+ KiB", log), log[-3000:]
+    assert not re.search(r"PXE: (\w+ failed|unload stopped|warning)", log), log[-3000:]

@@ -1,0 +1,62 @@
+"""osprey.0 on a NIC with no native driver (e1000e): the PXE ROM's API carries the files; the
+`pxe` command shows the stack; unloading it (by hand or before a kernel) reports each step and
+gives the stack's base memory back (40:13, seen through INT 12h)."""
+
+import re
+
+import pytest
+
+from conftest import parse_ifconfig
+
+NIC = "e1000e"   # QEMU has an iPXE ROM for it; osprey has no driver for it
+
+
+def status(m):
+    out = m.cmd("pxe status")
+    fields = dict(re.findall(r"(?m)^(\w+)\s+(.*)$", out))
+    return out, fields
+
+
+def test_pxe_api_files_and_status(osprey):
+    m = osprey(nic=NIC, name="pxe-api")
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("driver", "").startswith("none (files through the PXE ROM)"), conf
+    assert conf.get("source") == "pxe", conf
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+    out = m.cmd("cat (nd)/no-such-file")
+    assert "Error" in out and "file not found" in out, out
+    out, st = status(m)
+    assert st.get("state", "").startswith("active"), out
+    assert re.match(r"!PXE, version 2\.1, entry [0-9a-f]{4}:[0-9a-f]{4}", st.get("api", "")), out
+    assert re.search(r"(?m)^segment\s+0x[0-9a-f]{5}-0x[0-9a-f]{5}", out), out
+    base_before = int(re.match(r"(\d+) KiB", st["basemem"]).group(1))
+
+    out = m.cmd("pxe unload")
+    assert "failed" not in out and "Error" not in out, out
+    r = re.search(r"PXE: stack unloaded; base memory (\d+) KiB -> (\d+) KiB", out)
+    assert r, out
+    assert int(r.group(1)) == base_before and int(r.group(2)) > base_before, out
+
+    out, st = status(m)
+    assert st.get("state") == "unloaded", out
+    # INT 12h (the BIOS's own answer) agrees with what was written to 40:13.
+    assert st.get("basemem") == f"{r.group(2)} KiB", out
+    assert st.get("reclaim") == f"{r.group(1)} KiB -> {r.group(2)} KiB", out
+    # Idempotent; and with the API gone the ROM's TFTP is no longer used.
+    assert m.cmd("pxe unload") == ""
+    out = m.cmd("cat (nd)/hello.txt")
+    assert "Error" in out, out
+
+
+@pytest.mark.linux
+def test_pxe_api_boot_linux_unloads(osprey):
+    """A kernel loaded through the PXE API: the unload before it starts reports no failure."""
+    m = osprey(nic=NIC, name="pxe-api-linux")
+    cmdline = m.boot_linux(args="console=ttyS0 panic=-1 osprey.test=PXEAPI")
+    assert "osprey.test=PXEAPI" in cmdline.split(), cmdline
+    log = m.transcript()
+    start = log.rindex("Starting Linux...")
+    tail = log[start:]
+    assert re.search(r"PXE: stack unloaded; base memory \d+ KiB -> \d+ KiB", tail), tail[:2000]
+    assert "PXE: warning" not in tail and "failed" not in tail.split("Linux version")[0], tail[:2000]
+    assert m.exitstatus == 0

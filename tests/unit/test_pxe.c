@@ -1,0 +1,509 @@
+/* test_pxe.c: unit tests of the PXE layer over a fake PXE API and a fake first MiB: the unload
+ * order, each step's failure reported and returned, AX and the status both checked, the 40:13
+ * reclaim, hostile !PXE / PXENV+ structures and cached-info answers. */
+#include "test.h"
+#include "lib/errors.h"
+#include "net/net.h"
+#include "pxe/pxe_core.h"
+#include <stdlib.h>
+#include <unistd.h>
+
+#define MIB 0x100000u
+#define BANG_AT 0x9cba0u       /* where QEMU's iPXE puts !PXE, with its segments below */
+#define PXENV_AT 0x9cb40u
+#define ENTRY 0x9c480160u      /* 9c48:0160 */
+#define FBM_KIB 625            /* 40:13 with the stack loaded; the EBDA starts at 639 KiB */
+#define PKT_AT 0x9d000u
+
+static uint8_t *mem;           /* the fake first MiB */
+static uint16_t calls[16];
+static int ncalls;
+static struct {
+	uint16_t opcode, ax, status;
+} fail;                        /* the one call the fake makes fail (opcode 0xffff: none) */
+static struct pxenv_get_cached_info cached_answer;
+static bool stop_undi_unhooks; /* STOP_UNDI moves INT 1Ah back to the BIOS */
+
+static uint16_t fake_call(const struct pxe_info *pi, uint16_t opcode, void *params)
+{
+	if (ncalls < (int)ARRAY_SIZE(calls))
+		calls[ncalls++] = opcode;
+	if (opcode == fail.opcode) {
+		put_le16(params, fail.status);
+		return fail.ax;
+	}
+	if (opcode == PXENV_GET_CACHED_INFO) {
+		struct pxenv_get_cached_info *ci = params;
+		uint16_t type = ci->packet_type;
+		*ci = cached_answer;
+		if (type != PXENV_PACKET_TYPE_DHCP_ACK) {
+			ci->status = 1;        /* no proxy reply cached */
+			return PXENV_EXIT_FAILURE;
+		}
+		return PXENV_EXIT_SUCCESS;
+	}
+	if (opcode == PXENV_STOP_UNDI && stop_undi_unhooks)
+		put_le32(mem + IVT_INT1A, 0xf000fe6e);
+	put_le16(params, PXENV_STATUS_SUCCESS);
+	return PXENV_EXIT_SUCCESS;
+}
+
+static void *fake_lowmem(uint32_t phys, size_t len)
+{
+	if (phys >= MIB || len > MIB - phys)
+		return NULL;
+	return mem + phys;
+}
+
+static const struct pxe_platform fake = { fake_call, fake_lowmem };
+
+static void fix_checksum(uint8_t *p, unsigned len, unsigned at)
+{
+	uint8_t sum = 0;
+
+	p[at] = 0;
+	for (unsigned i = 0; i < len; i++)
+		sum += p[i];
+	p[at] = (uint8_t)-sum;
+}
+
+/* A !PXE at phys with the layout QEMU's iPXE ROM uses (two blocks, each listed twice). */
+static void put_bang(uint32_t phys)
+{
+	static const uint32_t segs[7][2] = {
+		{ 0x9ccc0, 12048 }, { 0x9ccc0, 12048 }, { 0x9c480, 2066 }, { 0x9c480, 2066 },
+		{ 0, 0 }, { 0, 0 }, { 0, 0 },
+	};
+	uint8_t *p = mem + phys;
+
+	memset(p, 0, BANG_PXE_MIN_LEN);
+	memcpy(p, "!PXE", 4);
+	p[4] = BANG_PXE_MIN_LEN;
+	put_le32(p + 0x10, ENTRY);
+	p[0x1d] = 7;
+	for (int i = 0; i < 7; i++) {
+		put_le16(p + 0x20 + 8 * i, (uint16_t)(segs[i][0] >> 4));
+		put_le32(p + 0x22 + 8 * i, segs[i][0]);
+		put_le16(p + 0x26 + 8 * i, (uint16_t)segs[i][1]);
+	}
+	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+}
+
+/* A PXENV+ of the given version whose !PXE pointer (2.1+) is bang_so. */
+static void put_pxenv(uint32_t phys, uint16_t version, uint32_t bang_so)
+{
+	uint8_t *p = mem + phys;
+
+	memset(p, 0, PXENV_PXEPTR_LEN);
+	memcpy(p, "PXENV+", 6);
+	put_le16(p + 6, version);
+	p[8] = PXENV_PXEPTR_LEN;
+	put_le32(p + 0x0a, ENTRY);
+	put_le16(p + 0x20, 0x9ccc);    /* UNDIData */
+	put_le16(p + 0x22, 12048);
+	put_le16(p + 0x24, 0x9c48);    /* UNDICode */
+	put_le16(p + 0x26, 2066);
+	put_le32(p + 0x28, bang_so);
+	fix_checksum(p, PXENV_PXEPTR_LEN, 9);
+}
+
+static uint32_t so_of(uint32_t phys)
+{
+	return (phys >> 4) << 16 | (phys & 0xf);
+}
+
+static void setup(void)
+{
+	static uint8_t *buf;
+
+	if (!buf)
+		buf = malloc(MIB);
+	mem = buf;
+	memset(mem, 0, MIB);
+	put_le16(mem + BDA_BASE_KIB, FBM_KIB);
+	put_le16(mem + BDA_EBDA_SEG, 0x9fc0);
+	put_le32(mem + IVT_INT1A, ENTRY);    /* the PXE stack hooked INT 1Ah */
+	stop_undi_unhooks = true;
+	ncalls = 0;
+	fail.opcode = 0xffff;
+	memset(&cached_answer, 0, sizeof(cached_answer));
+	pxe_reset();
+	pxe_set_platform(&fake);
+}
+
+static uint16_t fbm(void)
+{
+	return get_le16(mem + BDA_BASE_KIB);
+}
+
+/* Run fn with stdout captured into out. */
+static int capture(int (*fn)(void), char *out, size_t size)
+{
+	fflush(stdout);
+	int saved = dup(1);
+	FILE *tmp = tmpfile();
+	dup2(fileno(tmp), 1);
+	int rc = fn();
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(out, 1, size - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+TEST(pxe_unload_order_and_reclaim)
+{
+	char out[512];
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	CHECK(pxe_present());
+	CHECK_EQ(pxe_get_info()->entry, ENTRY);
+	CHECK_EQ(pxe_get_info()->nsegs, 2);       /* the aliases are listed once */
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(calls[0], PXENV_UNDI_SHUTDOWN);
+	CHECK_EQ(calls[1], PXENV_UNLOAD_STACK);
+	CHECK_EQ(calls[2], PXENV_STOP_UNDI);
+	CHECK_EQ(fbm(), 639);                      /* 0x9fbcf rounded up to the EBDA at 639 KiB */
+	CHECK(strstr(out, "base memory 625 KiB -> 639 KiB") != NULL);
+	CHECK(!pxe_present());
+	CHECK_EQ(pxe_get_state(), PXE_UNLOADED);
+	/* Idempotent: nothing is called into the unloaded stack. */
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 3);
+	uint16_t st = 0;
+	CHECK_EQ(pxe_call(PXENV_TFTP_CLOSE, &st), -E_NODEV);
+	CHECK_EQ(ncalls, 3);
+}
+
+TEST(pxe_release_then_unload)
+{
+	char out[512];
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 1);
+	CHECK_EQ(calls[0], PXENV_UNDI_SHUTDOWN);
+	CHECK_EQ(pxe_get_state(), PXE_NIC_RELEASED);
+	CHECK(!pxe_present());                    /* the TFTP backend must not use it now */
+	CHECK_EQ(fbm(), FBM_KIB);                  /* the stack's memory stays loaded */
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 1);
+	/* The unload skips the shutdown already done. */
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(calls[1], PXENV_UNLOAD_STACK);
+	CHECK_EQ(calls[2], PXENV_STOP_UNDI);
+	CHECK_EQ(fbm(), 639);
+}
+
+TEST(pxe_release_failure_reported)
+{
+	char out[512];
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	fail.opcode = PXENV_UNDI_SHUTDOWN;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_UNDI_INVALID_STATE;
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), -E_IO);
+	CHECK(strstr(out, "UNDI_SHUTDOWN failed") != NULL);
+	CHECK(strstr(out, "status 0x6a (UNDI invalid state)") != NULL);
+	CHECK_EQ(pxe_get_state(), PXE_ACTIVE);
+}
+
+/* Every step's failure stops the unload there, is printed (which call, which status) and
+ * returned; base memory is left alone and a later call does not touch the stack again. */
+TEST(pxe_unload_failure_at_each_step)
+{
+	static const uint16_t steps[] = { PXENV_UNDI_SHUTDOWN, PXENV_UNLOAD_STACK, PXENV_STOP_UNDI };
+	char out[512], want[64];
+
+	for (int i = 0; i < 3; i++) {
+		setup();
+		put_bang(BANG_AT);
+		CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+		fail.opcode = steps[i];
+		fail.ax = PXENV_EXIT_FAILURE;
+		fail.status = PXENV_STATUS_KEEP_UNDI;
+		CHECK_EQ(capture(pxe_unload, out, sizeof(out)), -E_IO);
+		CHECK_EQ(ncalls, i + 1);
+		CHECK_EQ(calls[i], steps[i]);
+		snprintf(want, sizeof(want), "PXE: %s failed: AX=1, status 0x04", pxe_opcode_name(steps[i]));
+		CHECK(strstr(out, want) != NULL);
+		CHECK(strstr(out, "KEEP_UNDI") != NULL);
+		snprintf(want, sizeof(want), "unload stopped at %s (step %d of 3)",
+			 pxe_opcode_name(steps[i]), i + 1);
+		CHECK(strstr(out, want) != NULL);
+		CHECK_EQ(fbm(), FBM_KIB);
+		CHECK_EQ(pxe_get_state(), PXE_UNLOAD_FAILED);
+		CHECK(!pxe_present());
+		CHECK_EQ(capture(pxe_unload, out, sizeof(out)), -E_IO);
+		CHECK_STR(out, "");
+		/* The NIC counts as released only when the shutdown step got through. */
+		CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), i == 0 ? -E_IO : 0);
+		CHECK_EQ(ncalls, i + 1);
+	}
+}
+
+/* AX = failure with a zero status is a failure; so is AX = success with a non-zero status. */
+TEST(pxe_call_checks_ax_and_status)
+{
+	char out[512];
+	uint16_t block[8] = { 0 };
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	fail.opcode = PXENV_UNLOAD_STACK;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = 0;
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), -E_IO);
+	CHECK(strstr(out, "UNLOAD_STACK failed: AX=1, status 0x00") != NULL);
+	CHECK_EQ(fbm(), FBM_KIB);
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	fail.opcode = PXENV_TFTP_OPEN;
+	fail.ax = PXENV_EXIT_SUCCESS;
+	fail.status = PXENV_STATUS_TFTP_FILE_NOT_FOUND;
+	CHECK_EQ(pxe_call(PXENV_TFTP_OPEN, block), -E_NOENT);
+	CHECK_EQ(block[0], PXENV_STATUS_TFTP_FILE_NOT_FOUND);
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_TFTP_ACCESS_VIOLATION;
+	CHECK_EQ(pxe_call(PXENV_TFTP_OPEN, block), -E_ACCESS);
+	fail.status = PXENV_STATUS_TFTP_READ_TIMEOUT;
+	CHECK_EQ(pxe_call(PXENV_TFTP_OPEN, block), -E_TIMEOUT);
+	CHECK_EQ(pxe_call(PXENV_TFTP_CLOSE, block), 0);
+	CHECK_STR(pxe_status_text(PXENV_STATUS_TFTP_FILE_NOT_FOUND), "TFTP file not found");
+	CHECK_STR(pxe_status_text(0x99), "unknown status");
+	CHECK_STR(pxe_opcode_name(PXENV_STOP_UNDI), "STOP_UNDI");
+}
+
+TEST(pxe_pre21_unload_uses_cleanup)
+{
+	char out[512];
+
+	setup();
+	put_pxenv(PXENV_AT, 0x0200, 0);
+	CHECK_EQ(pxe_attach(0, so_of(PXENV_AT)), 0);
+	CHECK(!pxe_get_info()->bang_pxe);
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(calls[0], PXENV_UNDI_SHUTDOWN);
+	CHECK_EQ(calls[1], PXENV_UNLOAD_STACK);
+	CHECK_EQ(calls[2], PXENV_UNDI_CLEANUP);
+}
+
+TEST(pxe_reclaim_only_when_contiguous)
+{
+	struct pxe_seg segs[3];
+	uint16_t kib;
+	const char *why;
+
+	/* One block from 40:13 (starting inside its first KiB) to below the EBDA. */
+	segs[0] = (struct pxe_seg){ 0x9c480, 2066 };
+	segs[1] = (struct pxe_seg){ 0x9ccc0, 12048 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 2, 639, 0xfe6e0, &kib, &why), 0);
+	CHECK_EQ(kib, 639);
+	CHECK(why == NULL);
+	/* Order does not matter. */
+	segs[0] = (struct pxe_seg){ 0x9ccc0, 12048 };
+	segs[1] = (struct pxe_seg){ 0x9c480, 2066 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 2, 639, 0, &kib, &why), 0);
+	CHECK_EQ(kib, 639);
+	/* A whole KiB between the blocks: someone else's allocation may sit there. */
+	segs[0] = (struct pxe_seg){ 0x9c400, 0x400 };
+	segs[1] = (struct pxe_seg){ 0x9cc00, 0x400 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 2, 639, 0, &kib, &why), -E_RANGE);
+	CHECK_EQ(kib, 625);
+	CHECK(why != NULL);
+	/* The stack does not start at 40:13 (memory allocated after it lies in between). */
+	segs[0] = (struct pxe_seg){ 0x9c800, 0x800 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 1, 639, 0, &kib, &why), -E_RANGE);
+	CHECK_EQ(kib, 625);
+	/* A segment below 40:13: the memory was already given back or is not the stack's. */
+	segs[0] = (struct pxe_seg){ 0x9c400, 0x800 };
+	segs[1] = (struct pxe_seg){ 0x90000, 0x100 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 2, 639, 0, &kib, &why), -E_RANGE);
+	/* Past the EBDA. */
+	segs[0] = (struct pxe_seg){ 0x9c400, 0x3c00 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 1, 639, 0, &kib, &why), -E_RANGE);
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 1, 640, 0, &kib, &why), 0);
+	CHECK_EQ(kib, 640);
+	/* INT 1Ah still pointing into the block. */
+	segs[0] = (struct pxe_seg){ 0x9c400, 0x800 };
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 1, 639, 0x9c500, &kib, &why), -E_IO);
+	CHECK_EQ(kib, 625);
+	/* No segments. */
+	CHECK_EQ(pxe_reclaim_plan(625, segs, 0, 639, 0, &kib, &why), -E_NOENT);
+}
+
+/* In the full unload: a stack not at the top, or still hooked into INT 1Ah, keeps its memory;
+ * the unload itself succeeded, so rc is 0 and the reason is printed. */
+TEST(pxe_unload_keeps_memory_when_not_contiguous)
+{
+	char out[512];
+
+	setup();
+	put_bang(BANG_AT);
+	put_le16(mem + BDA_BASE_KIB, 620);       /* 5 KiB allocated below the stack since */
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(fbm(), 620);
+	CHECK(strstr(out, "base memory stays 620 KiB") != NULL);
+
+	setup();
+	put_bang(BANG_AT);
+	stop_undi_unhooks = false;
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(fbm(), FBM_KIB);
+	CHECK(strstr(out, "INT 1Ah") != NULL);
+}
+
+TEST(pxe_hostile_structures)
+{
+	struct pxe_info pi;
+	uint32_t bang_ptr;
+	uint8_t *p;
+
+	setup();
+	put_bang(BANG_AT);
+	p = mem + BANG_AT;
+	CHECK_EQ(pxe_parse_bang(p, 255, &pi), 0);
+	CHECK_EQ(pxe_parse_bang(p, BANG_PXE_MIN_LEN - 1, &pi), -E_PROTO);   /* truncated */
+	p[0x30]++;                                                            /* bad checksum */
+	CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), -E_NODEV);
+	put_bang(BANG_AT);
+	p[4] = 0x50;                                                          /* short length */
+	fix_checksum(p, 0x50, 5);
+	CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
+	put_bang(BANG_AT);
+	p[4] = 0xf0;                                                          /* longer than readable */
+	fix_checksum(p, 0xf0, 5);
+	CHECK_EQ(pxe_parse_bang(p, 0x80, &pi), -E_PROTO);
+	CHECK_EQ(pxe_parse_bang(p, 0xf0, &pi), 0);
+	put_bang(BANG_AT);
+	p[0] = '?';                                                           /* signature */
+	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+	CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
+	/* Entry points: null, segment 0 (the IVT), past 1 MiB. */
+	static const uint32_t bad_entries[] = { 0, 0x00000100, 0xffffffff, 0x00400010 };
+	for (size_t i = 0; i < ARRAY_SIZE(bad_entries); i++) {
+		put_bang(BANG_AT);
+		put_le32(p + 0x10, bad_entries[i]);
+		fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+		CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
+	}
+	/* Segment descriptors outside base memory are not kept. */
+	put_bang(BANG_AT);
+	put_le32(p + 0x22, 0xfff00000);
+	put_le32(p + 0x2a, 0x000fff00);
+	put_le16(p + 0x2e, 0x1000);
+	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+	CHECK_EQ(pxe_parse_bang(p, 255, &pi), 0);
+	CHECK_EQ(pi.nsegs, 1);
+
+	/* Structure pointers: null, into the BDA, past 1 MiB, too close to 1 MiB to hold it. */
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(0, 0), -E_NODEV);
+	CHECK_EQ(pxe_attach(so_of(0x400), 0), -E_NODEV);
+	CHECK_EQ(pxe_attach(0xffff0010, 0), -E_NODEV);
+	memcpy(mem + 0xfffc0, mem + BANG_AT, 0x40);
+	CHECK_EQ(pxe_attach(so_of(0xfffc0), 0), -E_NODEV);
+	CHECK_EQ(ncalls, 0);
+
+	/* PXENV+: bad checksum, short, then a 2.1 one whose !PXE pointer is bad: PXENV+ is used. */
+	setup();
+	put_pxenv(PXENV_AT, 0x0201, so_of(0x400));
+	p = mem + PXENV_AT;
+	CHECK_EQ(pxe_parse_pxenv(p, 255, &pi, &bang_ptr), 0);
+	CHECK_EQ(bang_ptr, so_of(0x400));
+	CHECK_EQ(pxe_parse_pxenv(p, PXENV_MIN_LEN - 1, &pi, &bang_ptr), -E_PROTO);
+	p[0x20]++;
+	CHECK_EQ(pxe_parse_pxenv(p, 255, &pi, &bang_ptr), -E_PROTO);
+	put_pxenv(PXENV_AT, 0x0201, so_of(0x400));
+	p[8] = 0x20;
+	fix_checksum(p, 0x20, 9);
+	CHECK_EQ(pxe_parse_pxenv(p, 255, &pi, &bang_ptr), -E_PROTO);
+	put_pxenv(PXENV_AT, 0x0201, so_of(0x400));
+	CHECK_EQ(pxe_attach(0, so_of(PXENV_AT)), 0);
+	CHECK(!pxe_get_info()->bang_pxe);
+	CHECK_EQ(pxe_get_info()->nsegs, 2);
+
+	/* A good PXENV+ 2.1 leads to its !PXE. */
+	setup();
+	put_bang(BANG_AT);
+	put_pxenv(PXENV_AT, 0x0201, so_of(BANG_AT));
+	CHECK_EQ(pxe_attach(0, so_of(PXENV_AT)), 0);
+	CHECK(pxe_get_info()->bang_pxe);
+	CHECK_EQ(pxe_get_info()->struct_phys, BANG_AT);
+}
+
+/* A BOOTREPLY for 10.0.2.15 at PKT_AT in the fake memory; the ROM's answer points at it. */
+static void put_cached_ack(uint16_t size, uint16_t limit)
+{
+	uint8_t *pkt = mem + PKT_AT;
+
+	memset(pkt, 0, 600);
+	pkt[0] = 2;
+	pkt[1] = 1;
+	pkt[2] = 6;
+	memcpy(pkt + 16, "\x0a\x00\x02\x0f", 4);
+	memcpy(pkt + 20, "\x0a\x00\x02\x02", 4);
+	memcpy(pkt + 236, "\x63\x82\x53\x63\x35\x01\x05\x01\x04\xff\xff\xff\x00\xff", 14);
+	cached_answer.buffer_size = size;
+	cached_answer.buffer = so_of(PKT_AT);
+	cached_answer.buffer_limit = limit;
+}
+
+TEST(pxe_cached_info_checked)
+{
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	put_cached_ack(250, 1472);
+	memset(&netconf, 0, sizeof(netconf));
+	CHECK_EQ(pxe_read_cached_info(), 0);
+	CHECK_EQ(netconf.ip, 0x0a00020f);
+	CHECK_EQ(netconf.mask, 0xffffff00);
+	CHECK_STR(netconf.source, "pxe");
+
+	/* Hostile answers: too short, past the ROM's own limit, absurdly large, wrapping its
+	 * segment, a null buffer, a buffer past 1 MiB. */
+	struct { uint16_t size, limit; uint32_t so; } bad[] = {
+		{ 100, 0, so_of(PKT_AT) },
+		{ 600, 500, so_of(PKT_AT) },
+		{ 4000, 0, so_of(PKT_AT) },
+		{ 600, 0, 0x9d00ff00 },
+		{ 600, 0, 0 },
+		{ 600, 0, 0xffff0010 },
+		{ 600, 0, 0x00000300 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		put_cached_ack(bad[i].size, bad[i].limit);
+		cached_answer.buffer = bad[i].so;
+		memset(&netconf, 0, sizeof(netconf));
+		CHECK_EQ(pxe_read_cached_info(), -E_NONET);
+		CHECK(!netconf.configured);
+	}
+	/* A failed call: AX failure. */
+	put_cached_ack(250, 0);
+	fail.opcode = PXENV_GET_CACHED_INFO;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = 0;
+	CHECK_EQ(pxe_read_cached_info(), -E_NONET);
+}
