@@ -31,6 +31,11 @@ static void netdev_shutdown(void)
 		net_dev->is_open = false;
 }
 
+static void netdev_shutdown_hook(unsigned how)
+{
+	netdev_shutdown();
+}
+
 /* Grow the list by doubling: the walk cannot know how many NICs follow. */
 static int add_nic(const struct pci_dev *d, void *ctx)
 {
@@ -118,7 +123,7 @@ int netdev_use(int idx)
 		return rc;
 	}
 	if (!hooked)
-		shutdown_register(netdev_shutdown);
+		shutdown_register(netdev_shutdown_hook);
 	hooked = true;
 	return 0;
 }

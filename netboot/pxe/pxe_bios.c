@@ -34,9 +34,12 @@ static const struct pxe_platform bios_platform = {
 	.lowmem = bios_lowmem,
 };
 
-/* Shutdown hooks cannot fail: say it clearly, the kernel can still start. */
-static void unload_before_kernel(void)
+/* Shutdown hooks cannot fail: say it clearly, the kernel can still start. A program that runs
+ * on the PXE stack (a chained NBP) asks for it to stay. */
+static void unload_before_kernel(unsigned how)
 {
+	if (how & SHUTDOWN_KEEP_PXE)
+		return;
 	if (pxe_unload() < 0)
 		printf("PXE: warning: the PXE stack could not be unloaded; "
 		       "the kernel starts with it still in memory\n");

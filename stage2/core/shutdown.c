@@ -2,17 +2,17 @@
 #include "lib/lib.h"
 #include "services/shutdown.h"
 
-static void (*hooks[8])(void);
+static void (*hooks[8])(unsigned how);
 static int nhooks;
 
-void shutdown_register(void (*fn)(void))
+void shutdown_register(void (*fn)(unsigned how))
 {
 	if (nhooks < (int)ARRAY_SIZE(hooks))
 		hooks[nhooks++] = fn;
 }
 
-void shutdown_all(void)
+void shutdown_all(unsigned how)
 {
 	while (nhooks > 0)
-		hooks[--nhooks]();
+		hooks[--nhooks](how);
 }

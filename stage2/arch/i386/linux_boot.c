@@ -63,7 +63,7 @@ int linux_boot(struct linux_boot *lb)
 	put_le32(rm + LH_RAMDISK_SIZE, lb->initrd ? (uint32_t)lb->initrd_len : 0);
 
 	printf("Starting Linux...\n");
-	shutdown_all();
+	shutdown_all(0);     /* a kernel wants the PXE stack gone */
 	memmove((void *)PM_LOAD_ADDR, lb->kernel + li->pm_offset, li->pm_size);
 	bios_jump_linux((uint16_t)(base >> 4), HEAP_END);
 }
