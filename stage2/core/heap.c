@@ -68,6 +68,25 @@ int heap_add_region(uintptr_t start, uintptr_t end)
 	return 0;
 }
 
+/* Mark [addr, addr + size) of free block i used, splitting it into [start, addr) free, the
+ * used part, [addr + size, end) free. NULL when the table has no room for the split. */
+static void *take(int i, uintptr_t addr, size_t size)
+{
+	struct heap_block *b = &blocks[i];
+	uintptr_t start = b->start, end = b->end, aend = addr + size;
+
+	if (nblocks + (start < addr) + (aend < end) > HEAP_BLOCKS)
+		return NULL;      /* table full: fail cleanly, nothing changed */
+	b->start = addr;
+	b->end = aend;
+	b->used = true;
+	if (aend < end)
+		insert_at(i + 1, aend, end, false);
+	if (start < addr)
+		insert_at(i, start, addr, false);
+	return (void *)addr;
+}
+
 void *heap_alloc_below(size_t size, size_t align, uintptr_t limit)
 {
 	if (size == 0 || align == 0 || (align & (align - 1)) != 0)
@@ -83,19 +102,7 @@ void *heap_alloc_below(size_t size, size_t align, uintptr_t limit)
 		if (addr < b->start || addr == 0)
 			continue;
 
-		uintptr_t start = b->start, end = b->end, aend = addr + size;
-		int need = (start < addr) + (aend < end);
-		if (nblocks + need > HEAP_BLOCKS)
-			return NULL;      /* table full: fail cleanly, nothing changed */
-		/* Split into [start, addr) free, [addr, aend) used, [aend, end) free. */
-		b->start = addr;
-		b->end = aend;
-		b->used = true;
-		if (aend < end)
-			insert_at(i + 1, aend, end, false);
-		if (start < addr)
-			insert_at(i, start, addr, false);
-		return (void *)addr;
+		return take(i, addr, size);
 	}
 	return NULL;
 }
@@ -213,20 +220,8 @@ void *heap_alloc_at(uintptr_t addr, size_t size)
 	for (int i = 0; i < nblocks; i++) {
 		struct heap_block *b = &blocks[i];
 
-		if (b->used || addr < b->start || end > b->end)
-			continue;
-		uintptr_t start = b->start, bend = b->end;
-		int need = (start < addr) + (end < bend);
-		if (nblocks + need > HEAP_BLOCKS)
-			return NULL;
-		b->start = addr;
-		b->end = end;
-		b->used = true;
-		if (end < bend)
-			insert_at(i + 1, end, bend, false);
-		if (start < addr)
-			insert_at(i, start, addr, false);
-		return (void *)addr;
+		if (!b->used && addr >= b->start && end <= b->end)
+			return take(i, addr, size);
 	}
 	return NULL;
 }

@@ -240,3 +240,57 @@ TEST(heap_regions)
 	CHECK(heap_alloc(100, SIZE_MAX / 2 + 1) == NULL);
 	heap_reset();
 }
+
+TEST(heap_largest_free_below_fits_exactly)
+{
+	setup();
+	/* An odd-sized allocation at the top leaves the free block's end unaligned. */
+	void *a = heap_alloc(1000, 1);
+	size_t big = heap_largest_free_below(UINTPTR_MAX, 4096);
+	CHECK_EQ(big, ARENA_SIZE - 1000);                 /* lo is 4 KiB aligned */
+	CHECK(heap_alloc_below(big + 1, 4096, UINTPTR_MAX) == NULL);
+	void *b = heap_alloc_below(big, 4096, UINTPTR_MAX);
+	CHECK_EQ((uintptr_t)b, lo);
+	heap_free(b);
+	/* Below a limit and with an alignment that moves the start. */
+	CHECK_EQ(heap_largest_free_below(lo + 5000, 4096), 5000);
+	uintptr_t a8k = ALIGN_UP(lo, 8192);
+	CHECK_EQ(heap_largest_free_below(lo + 5000, 8192), a8k < lo + 5000 ? lo + 5000 - a8k : 0);
+	CHECK_EQ(heap_largest_free_below(lo + 4095, 4096), 4095);
+	CHECK_EQ(heap_largest_free_below(UINTPTR_MAX, 3), 0);    /* not a power of two */
+	heap_free(a);
+}
+
+TEST(heap_relocate_moves_to_the_top)
+{
+	setup();
+	uint8_t *p = heap_alloc_below(ARENA_SIZE, 4096, UINTPTR_MAX);   /* the whole arena */
+	CHECK_EQ((uintptr_t)p, lo);
+	for (int i = 0; i < 3000; i++)
+		p[i] = (uint8_t)(i * 13);
+	uint8_t *q = heap_relocate(p, 3000, 4096, UINTPTR_MAX);
+	CHECK_EQ((uintptr_t)q, ALIGN_DOWN(hi - 3000, 4096));             /* where a fresh 3000 goes */
+	bool same = true;
+	for (int i = 0; i < 3000; i++)
+		same &= q[i] == (uint8_t)(i * 13);
+	CHECK(same);
+	CHECK_EQ(heap_total_free(), ARENA_SIZE - 3000);
+	CHECK(heap_relocate(q, 3001, 1, UINTPTR_MAX) == NULL);           /* it cannot grow */
+	CHECK(heap_relocate(arena + 1, 10, 1, UINTPTR_MAX) == NULL);     /* not a block */
+	heap_free(q);
+}
+
+TEST(heap_alloc_at_exact)
+{
+	setup();
+	void *a = heap_alloc_at(lo + 4096, 100);
+	CHECK_EQ((uintptr_t)a, lo + 4096);
+	CHECK(heap_alloc_at(lo + 4096 + 50, 10) == NULL);                /* inside a used block */
+	CHECK(heap_alloc_at(hi - 10, 20) == NULL);                       /* past the region */
+	CHECK(heap_alloc_at(0, 10) == NULL);
+	CHECK(heap_alloc_at(lo, 0) == NULL);
+	CHECK_EQ((uintptr_t)heap_alloc_at(lo, 4096), lo);                /* right up to the neighbour */
+	CHECK_EQ(heap_total_free(), ARENA_SIZE - 4196);
+	heap_free(a);
+	CHECK_EQ(heap_total_free(), ARENA_SIZE - 4096);
+}
