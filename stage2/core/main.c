@@ -73,6 +73,8 @@ static void __attribute__((noreturn)) prompt_loop(void)
 
 void __attribute__((noreturn)) main(int source, const char *cmdline)
 {
+	unsigned mhz;
+
 	boot_source = source;
 	if (cmdline)
 		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
@@ -80,6 +82,8 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 	serial_init();
 	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
 	timer_init();
+	if (timer_calibration_failed(&mhz))
+		printf("Timer: PIT calibration failed, assuming %u MHz TSC\n", mhz);
 	e820_read();
 	heap_init();
 	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */
