@@ -9,6 +9,7 @@
 #include "net/net.h"
 #include "services/timer.h"
 #include "lib/version.h"
+#include "arch/cpu.h"
 
 extern void serial_init(void);
 extern void vga_init(void);
@@ -75,12 +76,15 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 {
 	unsigned mhz;
 
+	/* First: from here on any CPU exception is reported instead of resetting the machine. */
+	idt_init();
 	boot_source = source;
 	if (cmdline)
 		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
 	vga_init();
 	serial_init();
 	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
+	a20_check_at_start();
 	timer_init();
 	if (timer_calibration_failed(&mhz))
 		printf("Timer: PIT calibration failed, assuming %u MHz TSC\n", mhz);
