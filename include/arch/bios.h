@@ -33,6 +33,12 @@ static inline void *from_segoff(uint32_t so)
 	return (void *)(uintptr_t)(((so >> 16) << 4) + (so & 0xffff));
 }
 
+/* Halt in real mode until an interrupt arrives; irq (0-7, or -1) is a serial port's IRQ line
+ * to wake on as well, port its base (cpu_idle() in idle.c chooses them). */
+void bios_idle(int irq, uint16_t port);
+/* Run the real-mode A20 enabling sequence again; returns how it went (a20_codes.h). */
+int bios_a20_enable(void);
+
 /* Base memory size in bytes (INT 12h). */
 uint32_t bios_base_memory(void);
 

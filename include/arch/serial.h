@@ -17,5 +17,8 @@ uint16_t serial_unit_port(unsigned unit);
 /* Program the UART; -E_INVAL for a speed that does not divide 115200 or bad framing. */
 int serial_configure(const struct serial_params *p);
 extern struct serial_params serial_current;
+/* IRQ line of the serial terminal's port (COM1/COM3: 4, COM2/COM4: 3) when it is present and
+ * active, else -1: the idle halt wakes on it. */
+int serial_wake_irq(void);
 
 #endif

@@ -29,8 +29,10 @@ int console_getkey_nowait(void);
 int console_getkey_from(struct terminal **from);
 /* Names of the active terminals, space separated, into buf. */
 void console_active_names(char *buf, size_t size);
-/* Block until a key arrives. */
+/* Block until a key arrives (the CPU halts between polls once nothing has come for 100 ms). */
 int console_getkey(void);
+/* Make every registered terminal active (for a fatal report); returns how many there are. */
+int console_activate_all(void);
 /* True (and the key is consumed) when ESC or Ctrl-C is waiting: used to abort transfers. */
 bool console_abort_requested(void);
 

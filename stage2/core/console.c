@@ -3,6 +3,11 @@
 #include "lib/errors.h"
 #include "services/keys.h"
 #include "services/timer.h"
+#include "arch/cpu.h"
+
+/* How long console_getkey() polls before it starts halting the CPU between polls: a line
+ * typed or pasted arrives faster than this, so it is read at full speed. */
+#define IDLE_AFTER_MS 100
 
 #define MAX_TERMINALS 4
 
@@ -94,11 +99,22 @@ int console_getkey_nowait(void)
 
 int console_getkey(void)
 {
+	uint64_t since = timer_ms();
 	int c;
 
+	/* Nothing waiting anywhere for a while: halt until the next interrupt (timer tick,
+	 * keyboard, serial input) rather than spin. */
 	while ((c = console_getkey_nowait()) < 0)
-		;
+		if (timer_ms() - since >= IDLE_AFTER_MS)
+			cpu_idle();
 	return c;
+}
+
+int console_activate_all(void)
+{
+	for (int i = 0; i < nterms; i++)
+		terms[i]->active = true;
+	return nterms;
 }
 
 bool console_abort_requested(void)

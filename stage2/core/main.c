@@ -10,6 +10,7 @@
 #include "net/net.h"
 #include "services/timer.h"
 #include "lib/version.h"
+#include "arch/cpu.h"
 
 extern void serial_init(void);
 extern void vga_init(void);
@@ -73,6 +74,10 @@ static void __attribute__((noreturn)) prompt_loop(void)
 
 void __attribute__((noreturn)) main(int source, const char *cmdline)
 {
+	unsigned mhz;
+
+	/* First: from here on any CPU exception is reported instead of resetting the machine. */
+	idt_init();
 	boot_source = source;
 	if (cmdline)
 		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
@@ -80,7 +85,10 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 	serial_init();
 	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
 	basemem_check_loader();
+	a20_check_at_start();
 	timer_init();
+	if (timer_calibration_failed(&mhz))
+		printf("Timer: PIT calibration failed, assuming %u MHz TSC\n", mhz);
 	e820_read();
 	heap_init();
 	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */

@@ -4,6 +4,7 @@
  * stub switches to protected mode and jumps to the image's relocator. Field offsets from
  * Documentation/arch/x86/boot.rst. */
 #include "segments.h"
+#include "a20_codes.h"
 
 	.section .lkrn.setup, "ax"
 	.code16
@@ -95,15 +96,33 @@ setup_start:
 	jmp *%ebx
 
 	.code16
-/* A20 for the stub: BIOS first, then port 0x92 (the loader has usually enabled it already). */
+/* A20 for the stub (a20_rm.inc: BIOS, 8042, port 0x92, verified, retried). When it stays off
+ * nothing at 1 MiB (where the image is) can work: say so on screen and serial line, stop. */
 lkrn_a20:
-	movw $0x2401, %ax
-	int $0x15
-	inb $0x92, %al
-	orb $0x02, %al
-	andb $0xfe, %al
-	outb %al, $0x92
-	ret
+	call lkrn_a20_enable
+	cmpb $A20_FAILED, %al
+	jne 9f
+	movw $a20_fail_msg, %si
+1:	lodsb
+	testb %al, %al
+	jz 2f
+	pushw %ax
+	movb $0x0e, %ah
+	movw $7, %bx
+	int $0x10
+	popw %ax
+	movb $0x01, %ah
+	xorw %dx, %dx
+	int $0x14
+	jmp 1b
+2:	cli
+	hlt
+	jmp 2b
+9:	ret
+a20_fail_msg:
+	.asciz "osprey: A20 could not be enabled (BIOS INT 15h, keyboard controller, port 0x92); stopped.\r\n"
+#define A20_FN(name) lkrn_a20_##name
+#include "a20_rm.inc"
 
 	.balign 8
 lkrn_gdt:

@@ -1,6 +1,12 @@
 /* realmode.S: the one gateway between 32-bit protected mode and real mode (BIOS interrupts, far
- * calls into the PXE API, the final jump into a Linux kernel's real-mode setup), the GDT, and A20. */
+ * calls into the PXE API, idling until an interrupt, the final jump into a Linux kernel's
+ * real-mode setup), the GDT, and A20. */
 #include "segments.h"
+#include "a20_codes.h"
+
+/* CMOS index port: bit 7 set masks NMI. Index 0x0D (status D) is harmless to leave selected. */
+#define CMOS_NMI_OFF 0x8d
+#define CMOS_NMI_ON 0x0d
 
 	.section .data16, "aw"
 	.balign 8
@@ -20,8 +26,12 @@ rm_idt_desc:
 	.long 0
 
 pm_saved_esp:	.long 0
-	.globl rm_call_mode
-rm_call_mode:	.byte 0		/* 0: int N, 1: far call with 3 words pushed, 2: jump to Linux */
+	.globl rm_call_mode, a20_status, rm_idle_irq, rm_idle_port
+rm_call_mode:	.byte 0		/* RM_INT, RM_FAR_CALL, RM_LINUX, RM_IDLE or RM_A20 (bios.h) */
+a20_status:	.byte A20_NOT_RUN	/* what the last a20_enable_rm did (a20_codes.h) */
+rm_idle_irq:	.byte 0xff	/* RM_IDLE: the serial port's IRQ (3 or 4) to wake on, 0xff: none */
+	.balign 2
+rm_idle_port:	.word 0		/* RM_IDLE: that port's base */
 	.balign 4
 	.globl rm_far_ptr, rm_far_args, rm_linux_seg, rm_linux_sp
 rm_far_ptr:	.long 0		/* segment:offset of the far call target */
@@ -32,17 +42,23 @@ rm_linux_sp:	.word 0
 	.section .text16, "ax"
 	.code32
 /* int realmode_call(struct bios_regs *regs): runs the operation chosen by rm_call_mode in real
- * mode with *regs loaded, and stores the registers as they came back into *regs. */
+ * mode with *regs loaded, and stores the registers as they came back into *regs. The caller's
+ * EFLAGS (interrupts off) come back as they were; NMI is masked across both mode switches; the
+ * real-mode IVT is loaded going down and osprey's IDT (pm_idt_desc, idt.c) coming back. */
 	.globl realmode_call
 realmode_call:
+	pushfl
+	cli
 	pushal
 	movl %esp, pm_saved_esp
 	/* Copy the register block onto the real-mode stack, where popal can take it. */
-	movl 36(%esp), %esi
+	movl 40(%esp), %esi
 	movl $(RM_STACK_TOP - 44), %edi
 	movl $11, %ecx
 	cld
 	rep movsl
+	movb $CMOS_NMI_OFF, %al
+	outb %al, $0x70
 	ljmp $SEL_CODE16, $1f
 	.code16
 1:	movw $SEL_DATA16, %ax
@@ -60,6 +76,8 @@ realmode_call:
 	movw $(RM_STACK_TOP - 44), %sp
 	movw %ax, %ds
 	lidt rm_idt_desc
+	movb $CMOS_NMI_ON, %al
+	outb %al, $0x70
 	cmpb $2, rm_call_mode
 	je rm_linux_jump
 	popal
@@ -77,7 +95,15 @@ rm_int_nr:
 	.byte 0
 	cli
 	jmp 4f
-3:	pushw %cs:rm_far_args+4
+3:	cmpb $3, %cs:rm_call_mode
+	jne 6f
+	call rm_idle
+	jmp 4f
+6:	cmpb $4, %cs:rm_call_mode
+	jne 7f
+	call a20_enable_rm
+	jmp 4f
+7:	pushw %cs:rm_far_args+4
 	pushw %cs:rm_far_args+2
 	pushw %cs:rm_far_args
 	sti
@@ -92,6 +118,8 @@ rm_int_nr:
 	pushal
 	xorw %ax, %ax
 	movw %ax, %ds
+	movb $CMOS_NMI_OFF, %al
+	outb %al, $0x70
 	lgdt gdt_desc
 	movl %cr0, %eax
 	orl $1, %eax
@@ -105,13 +133,78 @@ rm_int_nr:
 	movw %ax, %fs
 	movw %ax, %gs
 	movl pm_saved_esp, %esp
-	movl 36(%esp), %edi
+	lidt pm_idt_desc
+	movl 40(%esp), %edi
 	movl $(RM_STACK_TOP - 44), %esi
 	movl $11, %ecx
 	cld
 	rep movsl
+	movb $CMOS_NMI_ON, %al
+	outb %al, $0x70
 	popal
+	popfl
 	ret
+
+	.code16
+/* RM_IDLE: halt until an interrupt: the BIOS timer tick (18.2 Hz), the keyboard, or, when the
+ * serial console's IRQ is free (masked at the PIC: no BIOS code uses it), the UART's receive
+ * interrupt, borrowed for the halt alone: our own vector, IER = received data, MCR OUT2 (which
+ * gates the IRQ line on a PC), unmasked; all put back afterwards. Clobbers AX, BX, CX, DX, SI. */
+rm_idle:
+	xorw %ax, %ax
+	movw %ax, %ds
+	movb rm_idle_irq, %cl
+	cmpb $8, %cl
+	jae 8f
+	inb $0x21, %al
+	movb %al, %ch			/* PIC1 mask as we found it */
+	movb $1, %bl
+	shlb %cl, %bl
+	testb %bl, %al
+	jz 8f				/* unmasked: the IRQ is someone else's */
+	movzbw %cl, %si
+	addw $8, %si
+	shlw $2, %si			/* IVT slot of IRQ cl (vectors 8-15) */
+	pushl (%si)
+	movw $rm_uart_isr, (%si)
+	movw $0, 2(%si)
+	movw rm_idle_port, %dx
+	addw $4, %dx			/* MCR */
+	inb %dx, %al
+	pushw %ax
+	orb $0x08, %al
+	outb %al, %dx
+	subw $3, %dx			/* IER */
+	movb $0x01, %al
+	outb %al, %dx
+	movb %bl, %al
+	notb %al
+	andb %ch, %al
+	outb %al, $0x21
+	sti
+	hlt
+	cli
+	movb %ch, %al
+	outb %al, $0x21
+	xorb %al, %al
+	outb %al, %dx			/* IER = 0 */
+	addw $3, %dx
+	popw %ax
+	outb %al, %dx			/* MCR back */
+	popl (%si)
+	ret
+8:	sti
+	hlt
+	cli
+	ret
+
+/* The UART's interrupt while idle: only wakes the halt; the data is read by the polling code. */
+rm_uart_isr:
+	pushw %ax
+	movb $0x20, %al
+	outb %al, $0x20			/* EOI to PIC1 */
+	popw %ax
+	iret
 
 	.code16
 /* Enter a Linux kernel's real-mode setup at rm_linux_seg (boot protocol: segments = base,
@@ -130,9 +223,14 @@ rm_linux_jump:
 	lret
 
 /* Switch from real mode to protected mode and jump to the 32-bit address in %ebx.
- * Called (jumped to) by the entry stubs with interrupts off and DS = 0; keeps %eax and %esi. */
+ * Called (jumped to) by the entry stubs with interrupts off and DS = 0; keeps %eax and %esi.
+ * NMI stays masked until idt_init() has an IDT to take it. */
 	.globl rm_to_pm
 rm_to_pm:
+	movw %ax, %cx
+	movb $CMOS_NMI_OFF, %al
+	outb %al, $0x70
+	movw %cx, %ax
 	lgdt gdt_desc
 	movl %cr0, %ecx
 	orl $1, %ecx
@@ -148,48 +246,15 @@ rm_to_pm:
 	jmp *%ebx
 
 	.code16
-/* Enable the A20 line: BIOS first (INT 15h AX=2401), then the fast A20 port 0x92.
- * Real mode, DS = 0. Clobbers AX. */
+/* Enable A20 (a20_rm.inc) and record how in a20_status for the C side (a20.c) to check and
+ * report. Real mode, interrupts off. Clobbers AX. */
 	.globl a20_enable_rm
 a20_enable_rm:
-	call a20_check
-	jnz 9f
-	movw $0x2401, %ax
-	sti
-	int $0x15
-	cli
-	call a20_check
-	jnz 9f
-	inb $0x92, %al
-	orb $0x02, %al
-	andb $0xfe, %al
-	outb %al, $0x92
-	call a20_check
-9:	ret
-
-/* ZF clear when A20 is on: writes 0:0x500 and its 1 MiB alias 0xFFFF:0x510 and sees whether
- * they are the same byte. Both bytes are restored (the lkrn payload may live at 1 MiB). */
-a20_check:
-	pushw %ds
-	pushw %es
-	pushw %bx
-	pushw %cx
-	xorw %ax, %ax
-	movw %ax, %ds
-	notw %ax
-	movw %ax, %es
-	movb 0x500, %bl
-	movb %es:0x510, %bh
-	movb $0x5a, 0x500
-	movb $0xa5, %es:0x510
-	movb 0x500, %cl
-	movb %bh, %es:0x510
-	movb %bl, 0x500
-	cmpb $0xa5, %cl
-	popw %cx
-	popw %bx
-	popw %es
-	popw %ds
+	call rm_a20_enable
+	movb %al, %cs:a20_status
 	ret
+
+#define A20_FN(name) rm_a20_##name
+#include "a20_rm.inc"
 
 	.section .note.GNU-stack, "", @progbits

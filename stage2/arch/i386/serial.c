@@ -84,6 +84,17 @@ static struct terminal serial_term = {
 	.name = "serial", .putc = serial_putc, .getc = serial_getc, .active = true, .vt100 = true,
 };
 
+int serial_wake_irq(void)
+{
+	if (!serial_present || !serial_term.active)
+		return -1;
+	switch (serial_current.port) {
+	case 0x3f8: case 0x3e8: return 4;
+	case 0x2f8: case 0x2e8: return 3;
+	default: return -1;
+	}
+}
+
 /* Bring up COM1 with the default settings and register the terminal. */
 void serial_init(void)
 {
