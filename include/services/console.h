@@ -31,6 +31,10 @@ int console_getkey_from(struct terminal **from);
 void console_active_names(char *buf, size_t size);
 /* Block until a key arrives (the CPU halts between polls once nothing has come for 100 ms). */
 int console_getkey(void);
+/* Wait for a key until deadline_ms (timer_ms() time; 0: for ever), halting the CPU between
+ * polls once nothing has come for a while; -E_TIMEOUT when the deadline passes. from (may be
+ * NULL) is set to the terminal the key came from. */
+int console_wait_key(uint64_t deadline_ms, struct terminal **from);
 /* Make every registered terminal active (for a fatal report); returns how many there are. */
 int console_activate_all(void);
 /* True (and the key is consumed) when ESC or Ctrl-C is waiting: used to abort transfers. */

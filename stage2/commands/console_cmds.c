@@ -77,9 +77,8 @@ static int pick_terminal(const char *const *names, int n, uint32_t timeout_s)
 
 	console_select(names, n);
 	printf("Press any key to continue.\n");
-	while (timer_ms() < end)
-		if (console_getkey_from(&from) >= 0 && from)
-			return console_select((const char *const *)&from->name, 1);
+	if (console_wait_key(end, &from) >= 0 && from)
+		return console_select((const char *const *)&from->name, 1);
 	return console_select(names, 1);
 }
 

@@ -97,17 +97,27 @@ int console_getkey_nowait(void)
 	return console_getkey_from(NULL);
 }
 
-int console_getkey(void)
+int console_wait_key(uint64_t deadline_ms, struct terminal **from)
 {
 	uint64_t since = timer_ms();
 	int c;
 
 	/* Nothing waiting anywhere for a while: halt until the next interrupt (timer tick,
 	 * keyboard, serial input) rather than spin. */
-	while ((c = console_getkey_nowait()) < 0)
-		if (timer_ms() - since >= IDLE_AFTER_MS)
+	while ((c = console_getkey_from(from)) < 0) {
+		uint64_t now = timer_ms();
+
+		if (deadline_ms && now >= deadline_ms)
+			return -E_TIMEOUT;
+		if (now - since >= IDLE_AFTER_MS)
 			cpu_idle();
+	}
 	return c;
+}
+
+int console_getkey(void)
+{
+	return console_wait_key(0, NULL);
 }
 
 int console_activate_all(void)

@@ -2,6 +2,7 @@
 history, completion, halt/reboot, terminal/serial."""
 
 import re
+import time
 
 from conftest import BACKSPACE, CTRL_A, CTRL_E, ENTER, LEFT, RIGHT, TAB, UP
 
@@ -126,3 +127,22 @@ def test_serial_then_terminal(osprey):
     out = m.cmd("terminal serial")
     assert "Error" not in out, out
     assert m.cmd("echo ok") == "ok"
+
+
+def test_terminal_timeout_picks_where_a_key_was_pressed(osprey):
+    """terminal --timeout: a key on one terminal picks it; no key picks the first named."""
+    m = osprey()
+    t0 = time.monotonic()
+    out = m.cmd("terminal --timeout=3 serial console", timeout=30)
+    waited = time.monotonic() - t0
+    assert "Press any key to continue." in out and "Error" not in out, out
+    assert waited >= 2.5, f"terminal returned after {waited:.1f}s without a key"
+    assert m.cmd("terminal") == "serial"
+    # A key typed on the serial line, with console named first, picks serial at once.
+    m.sendline("terminal --timeout=30 console serial")
+    m.expect(r"Press any key to continue\.", 30)
+    t0 = time.monotonic()
+    m.send("x")
+    m.wait_prompt(30)
+    assert time.monotonic() - t0 < 20, "the key on serial did not end the wait"
+    assert m.cmd("terminal") == "serial"
