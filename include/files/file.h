@@ -85,7 +85,9 @@ struct load_opts {
 	size_t align;             /* power of two; 0: 4096 */
 	unsigned flags;
 };
-#define LOAD_GUNZIP 0x1           /* unpack a gzip file while loading (not built in yet) */
+#define LOAD_GUNZIP 0x1           /* a gzip file (magic 1F 8B 08) is unpacked after loading; other
+				   * files load as they are. Needs room for both copies at once;
+				   * -E_CORRUPT for a bad stream, -E_NOTSUP for several members. */
 
 /* Load a whole file into the heap with a progress line (ESC or Ctrl-C cancels). Files of
  * unknown size land where a file of known size would (as high as fits below opts->below).

@@ -21,6 +21,7 @@ enum {
 	E_PROTO,         /* malformed reply from a peer */
 	E_NODEV,         /* unknown device in a path */
 	E_BUSY,          /* in use (a resource that serves one user at a time) */
+	E_CORRUPT,       /* corrupt data (a compressed stream, a checksum) */
 	E_MAX
 };
 

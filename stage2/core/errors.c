@@ -21,6 +21,7 @@ static const char *const messages[E_MAX] = {
 	[E_PROTO] = "protocol error",
 	[E_NODEV] = "no such device",
 	[E_BUSY] = "busy",
+	[E_CORRUPT] = "corrupt data",
 };
 
 char err_detail[512];

@@ -1,6 +1,7 @@
 /* file_load.c: reads a whole file into the heap, placed by the caller's options, with a progress
- * line; ESC or Ctrl-C cancels between chunks. */
+ * line; ESC or Ctrl-C cancels between chunks. LOAD_GUNZIP unpacks a gzip file after loading. */
 #include "files/file.h"
+#include "lib/inflate.h"
 #include "lib/errors.h"
 #include "services/console.h"
 #include "services/heap.h"
@@ -41,7 +42,8 @@ static int64_t read_all(struct file *f, const char *name, uint8_t *buf, size_t r
 	return n < 0 ? n : (int64_t)got;
 }
 
-int file_load(const char *name, const struct load_opts *opts, void **data, size_t *len)
+/* Load the file as it is. */
+static int load_raw(const char *name, const struct load_opts *opts, void **data, size_t *len)
 {
 	uintptr_t below = opts && opts->below ? opts->below : UINTPTR_MAX;
 	size_t align = opts && opts->align ? opts->align : DEFAULT_ALIGN;
@@ -51,8 +53,6 @@ int file_load(const char *name, const struct load_opts *opts, void **data, size_
 	int64_t got;
 	int rc;
 
-	if (opts && (opts->flags & LOAD_GUNZIP))
-		return -E_NOTSUP;
 	rc = file_open(&f, name);
 	if (rc < 0)
 		return rc;
@@ -92,5 +92,54 @@ err_free:
 	heap_free(buf);
 err_close:
 	file_close(&f);
+	return rc;
+}
+
+/* Unpack a gzip file loaded whole at *data. The size comes from the trailer's ISIZE (the size
+ * mod 2^32, exact below 4 GiB, which is all a 32-bit loader can hold): the output block gets
+ * exactly that, and the decoder, bounded by it, can neither write past it nor end short
+ * without failing the ISIZE and CRC checks. The packed copy is freed after. */
+static int unpack(const struct load_opts *opts, void **data, size_t *len)
+{
+	uintptr_t below = opts->below ? opts->below : UINTPTR_MAX;
+	size_t align = opts->align ? opts->align : DEFAULT_ALIGN;
+	uint32_t isize;
+	size_t got;
+	uint8_t *out;
+	int rc;
+
+	rc = gzip_isize(*data, *len, &isize);
+	if (rc < 0)
+		return rc;
+	out = heap_alloc_below(isize ? isize : 1, align, below);
+	if (!out) {
+		snprintf(err_detail, sizeof(err_detail), "unpacked size %u bytes does not fit in memory",
+			 (unsigned)isize);
+		return -E_TOOBIG;
+	}
+	rc = gunzip(*data, *len, out, isize, &got);
+	if (rc < 0) {
+		heap_free(out);
+		if (rc == -E_NOTSUP)
+			strlcpy(err_detail, "gzip file with more than one member", sizeof(err_detail));
+		else if (rc == -E_CORRUPT)
+			strlcpy(err_detail, "corrupt gzip stream", sizeof(err_detail));
+		return rc;
+	}
+	heap_free(*data);
+	*data = out;
+	*len = got;
+	return 0;
+}
+
+int file_load(const char *name, const struct load_opts *opts, void **data, size_t *len)
+{
+	int rc = load_raw(name, opts, data, len);
+
+	if (rc < 0 || !opts || !(opts->flags & LOAD_GUNZIP) || !gzip_is(*data, *len))
+		return rc;
+	rc = unpack(opts, data, len);
+	if (rc < 0)
+		heap_free(*data);
 	return rc;
 }
