@@ -99,8 +99,10 @@ err_close:
  * mod 2^32, exact below 4 GiB, which is all a 32-bit loader can hold): the output block gets
  * exactly that, and the decoder, bounded by it, can neither write past it nor end short
  * without failing the ISIZE and CRC checks. The packed copy is freed after. */
-static int unpack(const struct load_opts *opts, void **data, size_t *len)
+static int unpack(const char *name, const struct load_opts *opts, void **data, size_t *len)
 {
+	char label[80];
+	struct progress pr;
 	uintptr_t below = opts->below ? opts->below : UINTPTR_MAX;
 	size_t align = opts->align ? opts->align : DEFAULT_ALIGN;
 	uint32_t isize;
@@ -117,13 +119,24 @@ static int unpack(const struct load_opts *opts, void **data, size_t *len)
 			 (unsigned)isize);
 		return -E_TOOBIG;
 	}
+	/* One line with the unpacked size and rate after the load's own line. */
+	snprintf(label, sizeof(label), "gunzip %s", name);
+	progress_start(&pr, label, isize);
 	rc = gunzip(*data, *len, out, isize, &got);
+	pr.done = rc < 0 ? 0 : got;
+	progress_finish(&pr, rc);
 	if (rc < 0) {
 		heap_free(out);
-		if (rc == -E_NOTSUP)
+		if (rc == -E_NOTSUP) {
 			strlcpy(err_detail, "gzip file with more than one member", sizeof(err_detail));
-		else if (rc == -E_CORRUPT)
+		} else if (rc == -E_TOOBIG) {
+			/* More output than the trailer announced: the stream or ISIZE is bad. */
+			rc = -E_CORRUPT;
+			snprintf(err_detail, sizeof(err_detail),
+				 "gzip stream longer than the %u bytes its trailer says", (unsigned)isize);
+		} else if (rc == -E_CORRUPT) {
 			strlcpy(err_detail, "corrupt gzip stream", sizeof(err_detail));
+		}
 		return rc;
 	}
 	heap_free(*data);
@@ -138,7 +151,7 @@ int file_load(const char *name, const struct load_opts *opts, void **data, size_
 
 	if (rc < 0 || !opts || !(opts->flags & LOAD_GUNZIP) || !gzip_is(*data, *len))
 		return rc;
-	rc = unpack(opts, data, len);
+	rc = unpack(name, opts, data, len);
 	if (rc < 0)
 		heap_free(*data);
 	return rc;
