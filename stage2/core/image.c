@@ -80,7 +80,8 @@ int image_load(const char *name, const char *cmdline, const char *force)
 	image_unload();
 	if (force && !image_find_type(force))
 		return -E_INVAL;
-	rc = file_load(name, NULL, &data, &len);
+	/* A gzip kernel is unpacked first, as GRUB legacy did (image types see plain bytes). */
+	rc = file_load(name, &(struct load_opts){ .flags = LOAD_GUNZIP }, &data, &len);
 	if (rc < 0)
 		return rc;
 	current.data = data;

@@ -1,4 +1,4 @@
-"""gzip unpacking in the loader (`sha256sum --gunzip`, the path `module` and `kernel` take):
+"""gzip unpacking in the loader (`sha256sum --gunzip`, `kernel`, the path `module` will take):
 files the host's gzip made unpack to the right bytes, bad ones give one clear error and the
 prompt. One boot."""
 
@@ -32,6 +32,7 @@ def test_gunzip_files(osprey, tftp_root):
     huge = bytearray(files["tiny.gz"])
     huge[-4:] = (0x7FFFFFF0).to_bytes(4, "little")   # ISIZE 2 GiB in a 256 MiB machine
     files["huge.gz"] = bytes(huge)
+    files["osprey.lkrn.gz"] = host_gzip((tftp_root / "osprey.lkrn").read_bytes(), "-9")
     for name, data in files.items():
         (tftp_root / name).write_bytes(data)
     assert pygzip.decompress(files["text.gz"]) == text
@@ -56,6 +57,11 @@ def test_gunzip_files(osprey, tftp_root):
         lines = [ln for ln in out.split("\n") if ln.startswith("Error:")]
         assert len(lines) == 1, out
         assert re.search(f"Error: \\(nd\\)/{name}: {msg}", lines[0]), out
+    # `kernel` unpacks a gzip image before probing it: a Linux image inside.
+    out = m.cmd("kernel (nd)/osprey.lkrn.gz", timeout=T_LOAD)
+    assert "gunzip (nd)/osprey.lkrn.gz:" in out and "Linux kernel, boot protocol" in out, out
+    out = m.cmd("kernel (nd)/corrupt.gz", timeout=T_LOAD)
+    assert "Error: (nd)/corrupt.gz: corrupt data" in out, out
     # Memory came back after every failure: the large file still unpacks.
     out = m.cmd("sha256sum --gunzip (nd)/text.gz", timeout=T_LOAD)
     assert hashlib.sha256(text).hexdigest() in out, out
