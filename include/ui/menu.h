@@ -54,4 +54,8 @@ int menu_check_password(const struct menu *m, const char *typed);
 /* Parse GRUB legacy's "FG/BG" colour into a VGA attribute; -E_INVAL for an unknown name. */
 int menu_parse_color(const char *s, uint8_t *attr);
 
+/* Load a menu.lst, run its global commands and show its menu (loader only). Returns only
+ * when the file could not be loaded, names itself through configfile, or has no entries. */
+int menu_load(const char *name);
+
 #endif
