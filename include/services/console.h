@@ -16,6 +16,9 @@ struct terminal {
 	void *priv;
 };
 
+/* `terminal --dumb`: the terminals cannot address the cursor (the menu is a numbered list). */
+extern bool console_dumb;
+
 void console_register(struct terminal *t);
 struct terminal *console_find(const char *name);
 /* Make exactly the terminals in names[0..n) active (GRUB legacy `terminal`). */

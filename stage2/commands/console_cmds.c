@@ -97,6 +97,8 @@ static int cmd_terminal(int argc, char **argv)
 		return argc;
 	if (timeout && parse_u32(timeout, &t) < 0)
 		return cmd_error(-E_INVAL, "--timeout must be a number of seconds");
+	if (dumb || argc > 1)
+		console_dumb = dumb != NULL;
 	if (argc == 1) {
 		console_active_names(buf, sizeof(buf));
 		printf("%s\n", buf);
@@ -114,5 +116,6 @@ static int cmd_terminal(int argc, char **argv)
 	return 0;
 }
 COMMAND(terminal, CMD_MENU, "terminal [--timeout=SECS] [--dumb] [serial] [console]",
-	"Choose the terminals osprey uses (both by default). With no terminal named, list the active ones.",
+	"Choose the terminals osprey uses (both by default). With no terminal named, list the active ones. "
+	"--dumb: the terminal cannot move the cursor, so the menu is a numbered list.",
 	cmd_terminal);

@@ -11,6 +11,7 @@
 
 #define MAX_TERMINALS 4
 
+bool console_dumb;
 static struct terminal *terms[MAX_TERMINALS];
 static int nterms;
 

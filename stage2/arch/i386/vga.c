@@ -10,6 +10,10 @@
 #define ATTR 0x0700
 
 static unsigned row, col;
+static uint16_t attr = ATTR;
+/* The few VT100 output sequences the menu draws with, so VGA and serial share one drawing code:
+ * ESC[H, ESC[ROW;COLH, ESC[2J, ESC[K, ESC[7m (reverse), ESC[0m / ESC[m. */
+static struct { int state; unsigned p[2]; int n; } esc;
 
 static void vga_cursor(void)
 {
@@ -30,15 +34,67 @@ static void vga_scroll(void)
 	row = ROWS - 1;
 }
 
+/* Feed one byte of an escape sequence; true while the byte belonged to one. */
+static bool vga_escape(int c)
+{
+	if (esc.state == 0) {
+		if (c != 0x1b)
+			return false;
+		esc.state = 1;
+		return true;
+	}
+	if (esc.state == 1) {
+		esc.state = c == '[' ? 2 : 0;
+		esc.p[0] = esc.p[1] = 0;
+		esc.n = 0;
+		return true;
+	}
+	if (c >= '0' && c <= '9') {
+		if (esc.n < 2 && esc.p[esc.n] < 1000)
+			esc.p[esc.n] = esc.p[esc.n] * 10 + (unsigned)(c - '0');
+		return true;
+	}
+	if (c == ';') {
+		esc.n++;
+		return true;
+	}
+	if (c == '?')
+		return true;
+	esc.state = 0;
+	switch (c) {
+	case 'H':
+		row = esc.p[0] ? esc.p[0] - 1 : 0;
+		col = esc.p[1] ? esc.p[1] - 1 : 0;
+		if (row >= ROWS) row = ROWS - 1;
+		if (col >= COLS) col = COLS - 1;
+		break;
+	case 'J':
+		for (unsigned i = 0; i < ROWS * COLS; i++)
+			VGA_MEM[i] = ATTR | ' ';
+		break;
+	case 'K':
+		for (unsigned i = col; i < COLS; i++)
+			VGA_MEM[row * COLS + i] = attr | ' ';
+		break;
+	case 'm':
+		attr = esc.p[0] == 7 ? 0x7000 : ATTR;
+		break;
+	}
+	vga_cursor();
+	return true;
+}
+
 static void vga_putc(struct terminal *t, int c)
 {
+	if (vga_escape(c))
+		return;
 	switch (c) {
 	case '\r': col = 0; break;
 	case '\n': col = 0; row++; break;
 	case '\b': if (col) col--; break;
 	case '\t': col = (col + 8) & ~7u; break;
 	default:
-		VGA_MEM[row * COLS + col] = ATTR | (uint8_t)c;
+		VGA_MEM[row * COLS + col] = attr | (uint8_t)c;
 		col++;
 	}
 	if (col >= COLS) {
