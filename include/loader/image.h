@@ -21,6 +21,7 @@ struct image {
 struct image_type {
 	const char *name;              /* "linux": shown, and accepted by `kernel --type=` */
 	unsigned order;                /* probe order, lowest first (Multiboot before plain ELF) */
+	unsigned flags;                /* IMAGE_EXPLICIT */
 	/* Recognise and check img: 0 when it is this type and bootable (it may set img->priv and
 	 * print a one-line description), -E_NOEXEC when it is not this type (the next is tried),
 	 * another -E_* when it is this type but unusable (with the reason in err_detail). */
@@ -34,6 +35,10 @@ struct image_type {
 #define IMAGE_ORDER_MULTIBOOT 10
 #define IMAGE_ORDER_LINUX 20
 #define IMAGE_ORDER_FALLBACK 90        /* formats recognised by little more than their size */
+
+/* A format with no signature (a PXE NBP, a boot sector): never guessed, only probed when named
+ * (`chainloader`, `kernel --type=`). */
+#define IMAGE_EXPLICIT 0x1
 
 #define IMAGE_TYPE(var)                                                                     \
 	static const struct image_type var                                                  \

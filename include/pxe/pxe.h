@@ -10,6 +10,8 @@
 #define PXENV_UNDI_SHUTDOWN 0x0005
 #define PXENV_UNDI_GET_NIC_TYPE 0x0012
 #define PXENV_UNDI_CLOSE 0x0007
+#define PXENV_UNDI_INITIALIZE 0x0003
+#define PXENV_UNDI_OPEN 0x0006
 #define PXENV_STOP_UNDI 0x0015
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
@@ -104,6 +106,15 @@ const char *pxe_opcode_name(uint16_t opcode);
  * pxe_api.c for why that call alone). The stack's memory stays loaded (a later chained NBP may
  * want it). Idempotent; 0 also when there is no PXE stack; else -E_* (and prints what failed). */
 int pxe_release_nic(void);
+/* Give the NIC back to the ROM for a chained NBP, in the open state a ROM hands an NBP:
+ * UNDI_INITIALIZE and UNDI_OPEN (directed and broadcast frames) after our UNDI_SHUTDOWN. A native
+ * driver must be quiet first. 0 (also when it was never released), -E_NODEV with no stack left,
+ * else the failing call's -E_* (printed). */
+int pxe_reopen_nic(void);
+/* segment:offset of PXENV+ and of !PXE as validated (0 when that one is not known). */
+uint32_t pxe_pxenv_segoff(void);
+uint32_t pxe_bang_segoff(void);
+
 /* The full unload in the spec's order (UNDI shutdown, unload stack, stop UNDI), each status
  * checked, then 40:13 (base memory) grown back over the stack's segments when they are one block
  * at its top. Idempotent (a failed unload is not retried); 0 or -E_* (and prints what failed). */

@@ -35,6 +35,7 @@ struct pxe_info {
 	bool bang_pxe;             /* !PXE calling convention (stack args) vs PXENV+ (BX, ES:DI) */
 	uint16_t version;          /* PXENV+ version; 0x0201 for a !PXE reached directly */
 	uint32_t struct_phys;      /* where the structure in use was */
+	uint32_t pxenv_so, bang_so; /* both structures as segment:offset (0: not known / not valid) */
 	int nsegs;
 	struct pxe_seg segs[PXE_MAX_SEGS];
 };

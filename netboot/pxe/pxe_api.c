@@ -53,6 +53,8 @@ static int try_bang(uint32_t so, struct pxe_info *pi)
 	if (!p || pxe_parse_bang(p, avail, pi) < 0)
 		return -E_NODEV;
 	pi->struct_phys = segoff_phys(so);
+	pi->bang_so = so;
+	pi->pxenv_so = 0;
 	return 0;
 }
 
@@ -67,8 +69,11 @@ static int try_pxenv(uint32_t so, struct pxe_info *pi)
 	if (!p || pxe_parse_pxenv(p, avail, pi, &bang_ptr) < 0)
 		return -E_NODEV;
 	pi->struct_phys = segoff_phys(so);
+	pi->pxenv_so = so;
+	pi->bang_so = 0;
 	if (bang_ptr && try_bang(bang_ptr, &bang) == 0) {
 		bang.version = pi->version;
+		bang.pxenv_so = so;
 		*pi = bang;
 	}
 	return 0;
@@ -80,8 +85,15 @@ int pxe_attach(uint32_t bang_so, uint32_t pxenv_so)
 
 	if (state != PXE_ABSENT)
 		return 0;
-	if (try_bang(bang_so, &pi) < 0 && try_pxenv(pxenv_so, &pi) < 0)
+	if (try_bang(bang_so, &pi) == 0) {
+		struct pxe_info env;
+
+		/* A chained NBP gets both (ES:BX = PXENV+): keep PXENV+ when it is valid too. */
+		if (try_pxenv(pxenv_so, &env) == 0)
+			pi.pxenv_so = pxenv_so;
+	} else if (try_pxenv(pxenv_so, &pi) < 0) {
 		return -E_NODEV;
+	}
 	info = pi;
 	state = PXE_ACTIVE;
 	return 0;
@@ -168,6 +180,46 @@ int pxe_release_nic(void)
 		return rc;
 	nic_released = true;
 	state = PXE_NIC_RELEASED;
+	return 0;
+}
+
+uint32_t pxe_pxenv_segoff(void)
+{
+	return state == PXE_ABSENT ? 0 : info.pxenv_so;
+}
+
+uint32_t pxe_bang_segoff(void)
+{
+	return state == PXE_ABSENT ? 0 : info.bang_so;
+}
+
+/* PXE 2.1's UNDI state machine: UNDI_SHUTDOWN leaves the UNDI started but uninitialised;
+ * UNDI_INITIALIZE and UNDI_OPEN take it back to the open state the ROM was in when it started
+ * us, which the next NBP expects (PXELINUX's UDP calls, GRUB's UNDI transmit assume an open NIC;
+ * iPXE's ROM, for one, closes its net device on UNDI_SHUTDOWN and reopens it on UNDI_OPEN). */
+int pxe_reopen_nic(void)
+{
+	static struct {
+		uint16_t status, open_flag, pkt_filter, mcast_count;
+		uint8_t mcast[8][6];
+	} __attribute__((packed)) open_block;   /* static: below 1 MiB for the ROM */
+	int rc;
+
+	if (state == PXE_ACTIVE)
+		return 0;
+	if (state != PXE_NIC_RELEASED)
+		return -E_NODEV;
+	if ((rc = step(PXENV_UNDI_INITIALIZE)) < 0)
+		return rc;
+	memset(&open_block, 0, sizeof(open_block));
+	open_block.pkt_filter = 0x3;            /* FLTR_DIRECTED | FLTR_BRDCST */
+	if ((rc = pxe_call(PXENV_UNDI_OPEN, &open_block)) < 0) {
+		printf("PXE: UNDI_OPEN failed: AX=%u, status 0x%02x (%s)\n", last_ax,
+		       open_block.status, pxe_status_text(open_block.status));
+		return rc;
+	}
+	nic_released = false;
+	state = PXE_ACTIVE;
 	return 0;
 }
 

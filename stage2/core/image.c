@@ -16,12 +16,15 @@ const struct image_type *image_find_type(const char *name)
 	return NULL;
 }
 
-/* The type that comes next after (order, t) in probe order; ties keep table order. */
+/* The type that comes next after (order, t) in probe order; ties keep table order. Types that
+ * are only probed when named are skipped. */
 static const struct image_type *next_type(const struct image_type *prev)
 {
 	const struct image_type *best = NULL;
 
 	for_each_image_type(t) {
+		if (t->flags & IMAGE_EXPLICIT)
+			continue;
 		bool after = !prev || t->order > prev->order || (t->order == prev->order && t > prev);
 
 		if (after && (!best || t->order < best->order || (t->order == best->order && t < best)))

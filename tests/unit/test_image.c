@@ -48,6 +48,15 @@ static int mb_probe(struct image *img)
 }
 IMAGE_TYPE(t_mb) = { .name = "t-mb", .order = IMAGE_ORDER_MULTIBOOT, .probe = mb_probe, .boot = any_boot };
 
+/* Claims everything, first in order, but only when named: a format with no signature. */
+static int ex_probe(struct image *img)
+{
+	last_probe = "ex";
+	return 0;
+}
+IMAGE_TYPE(t_ex) = { .name = "t-ex", .order = 0, .flags = IMAGE_EXPLICIT, .probe = ex_probe,
+		     .boot = any_boot };
+
 static struct image mk(const char *bytes)
 {
 	struct image img = { .data = (uint8_t *)bytes, .len = strlen(bytes), .cmdline = "" };
@@ -99,6 +108,16 @@ TEST(image_probe_forced)
 	CHECK_EQ(image_probe(&img, "t-lx"), -E_NOEXEC);
 	CHECK_EQ(image_probe(&img, "nosuch"), -E_INVAL);
 	CHECK(image_find_type("t-mb") == &t_mb && image_find_type("linux") == NULL);
+}
+
+TEST(image_explicit_type_only_when_named)
+{
+	struct image img = mk("nothing known");
+
+	CHECK_EQ(image_probe(&img, NULL), -E_NOEXEC);   /* t-ex would claim it, but is skipped */
+	CHECK(img.type == NULL);
+	CHECK_EQ(image_probe(&img, "t-ex"), 0);
+	CHECK(img.type == &t_ex);
 }
 
 /* A source with one file per content, for image_load. */

@@ -205,6 +205,36 @@ TEST(pxe_release_then_unload)
 	CHECK_EQ(fbm(), 639);
 }
 
+TEST(pxe_reopen_for_chained_nbp)
+{
+	char out[512];
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	CHECK_EQ(pxe_bang_segoff(), so_of(BANG_AT));
+	CHECK_EQ(capture(pxe_reopen_nic, out, sizeof(out)), 0);   /* never released: nothing */
+	CHECK_EQ(ncalls, 0);
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
+	CHECK_EQ(capture(pxe_reopen_nic, out, sizeof(out)), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(calls[1], PXENV_UNDI_INITIALIZE);
+	CHECK_EQ(calls[2], PXENV_UNDI_OPEN);
+	CHECK(pxe_present());
+	/* A failing UNDI_OPEN is reported and leaves the NIC released. */
+	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
+	fail.opcode = PXENV_UNDI_OPEN;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_UNDI_INVALID_STATE;
+	CHECK(capture(pxe_reopen_nic, out, sizeof(out)) < 0);
+	CHECK(strstr(out, "UNDI_OPEN failed") != NULL);
+	CHECK_EQ(pxe_get_state(), PXE_NIC_RELEASED);
+	fail.opcode = 0xffff;
+	/* Once unloaded there is nothing to reopen. */
+	CHECK_EQ(capture(pxe_unload, out, sizeof(out)), 0);
+	CHECK_EQ(capture(pxe_reopen_nic, out, sizeof(out)), -E_NODEV);
+}
+
 TEST(pxe_release_failure_reported)
 {
 	char out[512];

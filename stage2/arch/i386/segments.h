@@ -11,6 +11,11 @@
  * boot sector or NBP is loaded to (0x7C00-0x7DFF) and below the image (linked at 0x8000). */
 #define RM_STACK_TOP 0x7c00
 
+/* Where the chain trampoline (chain_tramp.S) runs: above the BIOS data area, far below the
+ * gateway stack's reach, outside both osprey's image and a chained program at 0x7C00. */
+#define CHAIN_TRAMP_ADDR 0x600
+#define PXE_LOAD_ADDR_C 0x7c00
+
 #include "arch/boot.h"
 
 #endif

@@ -1,0 +1,20 @@
+/* chain.h: handing the machine to another boot program at 0:7C00 (a PXE NBP; boot sectors come
+ * with the disk support and go through the same command and trampoline). */
+#ifndef OSPREY_CHAIN_H
+#define OSPREY_CHAIN_H
+
+#include "lib/lib.h"
+
+#define CHAIN_LOAD_ADDR 0x7c00    /* where a PXE ROM (and a BIOS) puts the program it starts */
+
+/* 0 when a program of len bytes at CHAIN_LOAD_ADDR ends at or below top (the end of base
+ * memory the BIOS reports, below the PXE stack); -E_NOEXEC for an empty file, -E_TOOBIG. */
+int chain_fits(size_t len, uint32_t top);
+
+/* Start a PXE NBP as a PXE ROM would: checks the PXE stack is there and the NBP fits, quiets the
+ * NICs keeping the PXE stack (shutdown_all(SHUTDOWN_KEEP_PXE)), gives the ROM its NIC back open,
+ * then copies data to 0:7C00 and jumps there in real mode. Returns only on failure (-E_*, the
+ * reason in err_detail). */
+int nbp_start(const uint8_t *data, size_t len);
+
+#endif
