@@ -8,7 +8,7 @@
 #include "disk/blockdev.h"
 #include "lib/errors.h"
 
-#define BOUNCE_SIZE 16384        /* aligned to its size: a 64 KiB boundary never falls inside */
+#define BOUNCE_SIZE 8192         /* aligned to its size: a 64 KiB boundary never falls inside */
 #define TRIES 3
 #define MAX_DISKS 12
 
