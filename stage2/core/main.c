@@ -4,6 +4,7 @@
 #include "ui/command.h"
 #include "services/console.h"
 #include "files/file.h"
+#include "arch/biosdisk.h"
 #include "services/heap.h"
 #include "ui/lineedit.h"
 #include "services/memmap.h"
@@ -91,6 +92,7 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 		printf("Timer: PIT calibration failed, assuming %u MHz TSC\n", mhz);
 	e820_read();
 	heap_init();
+	biosdisk_init();
 	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */
 	network_init(source == BOOT_LKRN);
 	prompt_loop();

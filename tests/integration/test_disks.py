@@ -1,0 +1,149 @@
+"""Disks: BIOS disks through INT 13h, MBR (extended, logical) and GPT tables made by sfdisk,
+block lists read as files, and the filesystems on disk images made by real tools."""
+
+import hashlib
+import os
+import random
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import T_LOAD, sha256sum
+
+MiB = 1024 * 1024
+
+
+def need(tool):
+    path = shutil.which(tool) or shutil.which(tool, path="/usr/sbin:/sbin")
+    if not path:
+        pytest.fail(f"{tool} missing (scripts/install-deps installs it)", pytrace=False)
+    return path
+
+
+def sfdisk(image, script):
+    subprocess.run([need("sfdisk"), "--no-reread", "--no-tell-kernel", "-q", image],
+                   input=script, text=True, check=True, capture_output=True)
+
+
+def write_at(image, offset, data):
+    with open(image, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+
+
+def sector_sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+FAT_START, FAT_SECTORS = 18432, 65536
+
+
+def make_fat_partition(path, tmp_path, fixtures_dir):
+    """mkfs.vfat (FAT16) in (hd0,1) of the disk at path, filled by mtools with the Debian
+    kernel and initrd under /boot, a long name and a nested directory."""
+    part = str(tmp_path / "fat.img")
+    with open(part, "wb") as f:
+        f.truncate(FAT_SECTORS * 512)
+    subprocess.run([need("mkfs.vfat"), "-F", "16", "-n", "OSPREY", part], check=True,
+                   capture_output=True)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    hello = tmp_path / "hello.txt"
+    hello.write_bytes(b"hello from a FAT partition\n")
+    for args in (["mmd", "-i", part, "::/boot", "::/boot/osprey", "::/Some Directory"],
+                 ["mcopy", "-i", part, os.path.join(fixtures_dir, "vmlinuz"), "::/boot/vmlinuz"],
+                 ["mcopy", "-i", part, os.path.join(fixtures_dir, "initrd.img"),
+                  "::/boot/initrd.img"],
+                 ["mcopy", "-i", part, str(hello), "::/Some Directory/A long file name.txt"]):
+        subprocess.run([need(args[0])] + args[1:], check=True, capture_output=True, env=env)
+    with open(part, "rb") as src, open(path, "r+b") as dst:
+        dst.seek(FAT_START * 512)
+        shutil.copyfileobj(src, dst)
+
+
+def make_mbr_disk(path, rng):
+    """A 96 MiB MBR disk: 2 primaries, an extended one with 2 logical partitions; the
+    first sectors of the non-FAT ones hold random data. Returns {block list name: bytes}."""
+    with open(path, "wb") as f:
+        f.truncate(96 * MiB)
+    sfdisk(path, "label: dos\n"
+                 "start=2048, size=16384, type=83, bootable\n"
+                 f"start={FAT_START}, size={FAT_SECTORS}, type=e\n"
+                 "start=83968, size=40960, type=5\n"
+                 "start=86016, size=8192, type=83\n"
+                 "start=96256, size=8192, type=83\n")
+    want = {}
+    for name, lba, n in (("(hd0,0)0+1", 2048, 1), ("(hd0,4)0+1", 86016, 1),
+                         ("(hd0,5)3+2,0+1", 96256, 5)):
+        data = rng.randbytes(n * 512)
+        write_at(path, lba * 512, data)
+        want[name] = data
+    # (hd0,5)3+2,0+1 reads sectors 3-4 then 0 of the second logical partition.
+    d = want.pop("(hd0,5)3+2,0+1")
+    want["(hd0,5)3+2,0+1"] = d[3 * 512:5 * 512] + d[:512]
+    with open(path, "rb") as f:
+        want["(hd0)+1"] = f.read(512)
+    return want
+
+
+def make_gpt_disk(path, rng):
+    with open(path, "wb") as f:
+        f.truncate(32 * MiB)
+    sfdisk(path, "label: gpt\n"
+                 "start=2048, size=2048, type=21686148-6469-6E6F-744E-656564454649\n"
+                 "start=4096, size=8192, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n")
+    data = rng.randbytes(1024)
+    write_at(path, 4096 * 512, data)
+    return {"(hd1,1)0+2": data}
+
+
+def test_disk_blocklists_mbr_gpt_fat(machines, builddir, tmp_path, fixtures_dir):
+    """One boot, two IDE disks (MBR with logical partitions and a FAT16 partition, GPT):
+    geometry lists both tables as sfdisk wrote them, block lists on disks and partitions read
+    the right bytes, bad names get a clear error and the prompt back, ls lists the FAT
+    partition, and the Debian kernel and initrd load from it and boot."""
+    rng = random.Random(11)
+    mbr, gpt = str(tmp_path / "mbr.img"), str(tmp_path / "gpt.img")
+    want = make_mbr_disk(mbr, rng)
+    make_fat_partition(mbr, tmp_path, fixtures_dir)
+    with open(mbr, "rb") as f:
+        f.seek(FAT_START * 512)
+        want["(hd0,1)0+2"] = f.read(1024)
+    want.update(make_gpt_disk(gpt, rng))
+    m = machines(name="disks", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
+                 extra_args=["-drive", f"file={mbr},format=raw,if=ide,index=0",
+                             "-drive", f"file={gpt},format=raw,if=ide,index=1"])
+    m.boot_to_prompt()
+    out = m.cmd("geometry")
+    assert "(hd0) BIOS drive 80h" in out and "196608 sectors of 512 bytes, LBA" in out, out
+    assert "(hd1) BIOS drive 81h" in out and "65536 sectors" in out, out
+    for line in ("(hd0,0) type 83h (active), start 2048, 16384 sectors",
+                 "(hd0,1) type 0eh, start 18432, 65536 sectors",
+                 "(hd0,2) type 05h, start 83968, 40960 sectors",
+                 "(hd0,4) type 83h, start 86016, 8192 sectors",
+                 "(hd0,5) type 83h, start 96256, 8192 sectors",
+                 "GPT", "(hd1,0) type eeh, start 2048, 2048 sectors",
+                 "(hd1,1) type eeh, start 4096, 8192 sectors"):
+        assert line in out, f"{line!r} missing:\n{out}"
+    for name, data in want.items():
+        assert sha256sum(m, name, timeout=T_LOAD) == sector_sha(data), name
+    out = m.cmd("sha256sum (hd0,7)+1")
+    assert "Error" in out and "(hd0,7)" in out, out
+    out = m.cmd("sha256sum (hd2)+1")
+    assert "Error" in out, out
+    out = m.cmd("sha256sum (hd0,4)8190+5")
+    assert "Error" in out and "run past the end of (hd0,4)" in out, out
+    out = m.cmd("ls (hd0,0)")
+    assert "Error" in out and "holds no filesystem osprey can read" in out, out
+    out = m.cmd("ls (hd0,1)/")
+    assert "boot/" in out and "Some Directory/" in out and "OSPREY" not in out, out
+    out = m.cmd('ls "(hd0,1)/Some Directory"')
+    assert "A long file name.txt" in out and " 27" in out, out
+    out = m.cmd("cat \"(hd0,1)/Some Directory/a LONG file name.txt\"")
+    assert "hello from a FAT partition" in out, out
+    out = m.cmd("root (hd0,1)")
+    assert "Error" not in out, out
+    assert sha256sum(m, "/boot/initrd.img") == \
+        hashlib.sha256(open(os.path.join(fixtures_dir, "initrd.img"), "rb").read()).hexdigest()
+    cmdline = m.boot_linux(nd_kernel="/boot/vmlinuz", nd_initrd="(hd0,1)/boot/initrd.img")
+    assert "osprey.test=ABC" in cmdline
