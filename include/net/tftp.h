@@ -24,7 +24,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	      const struct tftp_opts *opts, uint64_t *size);
 /* Read up to len bytes of the file, in order; returns bytes (0 at the end) or -E_*. */
 int tftp_read(struct tftp_conn *c, void *buf, size_t len);
-/* Close (telling the server when the transfer stopped early). */
+/* Close (telling the server when the transfer stopped early) and free c. */
 void tftp_close(struct tftp_conn *c);
 /* The negotiated block and window sizes of an open connection (for ifconfig/bench output). */
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize);

@@ -2,6 +2,7 @@
 #include "lib/errors.h"
 #include "net/netstack.h"
 #include "net/tftp.h"
+#include "services/heap.h"
 #include "services/timer.h"
 
 #define OP_RRQ 1
@@ -67,7 +68,6 @@ struct tftp_conn {
 	uint8_t fifo[FIFO_SIZE];
 };
 
-static struct tftp_conn conn;
 
 /* ---- the receive FIFO --------------------------------------------------------------- */
 
@@ -475,18 +475,21 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	      const struct tftp_opts *opts, uint64_t *size)
 {
 	static const struct tftp_opts defaults;
-	struct tftp_conn *c = &conn;
+	struct tftp_conn *c;
 	int rc;
 
 	if (!out || !path || !*path || !server)
 		return -E_INVAL;
 	if (!opts)
 		opts = &defaults;
-	if (c->in_use)
-		tftp_close(c);
 	tftp_last_error[0] = '\0';
 
-	/* Everything before the FIFO; the FIFO's bytes are never read before written. */
+	/* Each connection is its own (several files may be open at once): ~94 KiB with its FIFO,
+	 * from the heap. Everything before the FIFO is cleared; the FIFO's bytes are never read
+	 * before written. */
+	c = malloc(sizeof(*c));
+	if (!c)
+		return -E_NOMEM;
 	memset(c, 0, offsetof(struct tftp_conn, fifo));
 	c->server = server;
 	c->next = 1;
@@ -495,11 +498,11 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	c->rto_ms = TFTP_RTO_MS;
 	rc = build_request(c, path, opts);
 	if (rc < 0)
-		return rc;
+		goto err_free;
 	c->lport = udp_ephemeral_port();
 	rc = udp_bind(c->lport, tftp_rx, c);
 	if (rc < 0)
-		return rc;
+		goto err_free;
 	c->in_use = true;
 
 	rc = udp_send(server, c->lport, TFTP_PORT, c->req, c->req_len);
@@ -521,6 +524,9 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 
 err_close:
 	tftp_close(c);
+	return rc;
+err_free:
+	free(c);
 	return rc;
 }
 
@@ -557,7 +563,7 @@ void tftp_close(struct tftp_conn *c)
 		send_error(c->server, c->lport, c->tid, ERR_UNDEFINED, "aborted");
 	udp_unbind(c->lport);
 	c->in_use = false;
-	c->dst = NULL;
+	free(c);
 }
 
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize)

@@ -207,6 +207,10 @@ static void server(const uint8_t *frame, size_t len)
 		return;
 	uint16_t op = get_be16(u.data);
 	if (u.dport == 69 && op == 1) {
+		if (ts.silent) {              /* a request it ignores does not redirect the transfer */
+			ts.rrqs++;
+			return;
+		}
 		ts.client_port = u.sport;
 		on_rrq(u.data, u.len);
 	} else if (u.dport == TID && op == 4 && u.len == 4) {
@@ -713,8 +717,34 @@ TEST(tftp_close_early_sends_error)
 	send_block(2);
 	net_poll();
 	CHECK_EQ(fake_net_sent_total(), before);
-	/* Reads on a closed connection fail. */
-	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_INVAL);
+}
+
+/* Each open is its own connection: a second open (here one that fails) leaves the first alone. */
+TEST(tftp_second_open_leaves_the_first)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 4 };
+	struct tftp_conn *c, *c2 = NULL;
+	static uint8_t buf[20000];
+
+	setup(sizeof(buf));
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), 0);
+	CHECK_EQ(tftp_read(c, buf, 100), 100);
+	ts.silent = true;                 /* the server ignores the second request */
+	CHECK_EQ(tftp_open(&c2, FAKE_SERVER, "y", &o, NULL), -E_TIMEOUT);
+	CHECK(c2 == NULL);
+	ts.silent = false;
+	CHECK_EQ(ts.errors, 0);           /* nothing told the server to stop the first */
+	size_t got = 100;
+	int n;
+	while ((n = tftp_read(c, buf + got, sizeof(buf) - got)) > 0)
+		got += (size_t)n;
+	CHECK_EQ(n, 0);
+	CHECK_EQ(got, sizeof(buf));
+	bool same = true;
+	for (size_t i = 0; i < got; i++)
+		same &= buf[i] == pattern(i);
+	CHECK(same);
+	tftp_close(c);
 }
 
 TEST(tftp_cancel)
