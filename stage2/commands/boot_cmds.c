@@ -26,14 +26,15 @@ static char *join_args(int argc, char **argv, int from)
 	return s;
 }
 
-/* "linux, multiboot" for messages: the types this build knows. */
-static void type_names(char *buf, size_t size)
+/* "linux, multiboot" for messages: the types this build knows (recognised: only those that
+ * are recognised from a file's contents, not those that must be named). */
+static void type_names(char *buf, size_t size, bool recognised)
 {
 	size_t used = 0;
 
 	buf[0] = 0;
 	for_each_image_type(t)
-		if (used < size)
+		if (used < size && !(recognised && (t->flags & IMAGE_EXPLICIT)))
 			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "", t->name);
 }
 
@@ -49,9 +50,10 @@ static int cmd_kernel(int argc, char **argv)
 		return argc;
 	if (argc < 2)
 		return cmd_error(-E_INVAL, "usage: kernel [--type=TYPE] FILE [ARGS...]");
-	type_names(types, sizeof(types));
+	type_names(types, sizeof(types), false);
 	if (type && !image_find_type(type))
 		return cmd_error(-E_INVAL, "--type=%s: unknown image type (this build knows: %s)", type, types);
+	type_names(types, sizeof(types), true);
 	image_unload();
 	cmdline = join_args(argc, argv, 2);
 	if (!cmdline)
@@ -60,7 +62,7 @@ static int cmd_kernel(int argc, char **argv)
 	rc = image_load(argv[1], cmdline, type);
 	heap_free(cmdline);
 	if (rc == -E_NOEXEC)
-		return cmd_error(rc, "%s: not a bootable image (this build knows: %s)", argv[1], types);
+		return cmd_error(rc, "%s: not a bootable image (this build recognises: %s)", argv[1], types);
 	if (rc < 0)
 		return cmd_fail(rc, argv[1]);
 	return 0;
