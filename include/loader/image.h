@@ -28,6 +28,9 @@ struct image_type {
 	int (*probe)(struct image *img);
 	/* Start img; returns only on failure. */
 	int (*boot)(struct image *img);
+	/* Load file name as a boot module described by string ("FILE ARGS"); flags are file_load's
+	 * (LOAD_GUNZIP for `module`, 0 for `modulenounzip`). NULL: the type takes no modules. */
+	int (*module)(struct image *img, const char *name, const char *string, unsigned flags);
 	/* Free what probe or later commands attached to img->priv (may be NULL). */
 	void (*unload)(struct image *img);
 };

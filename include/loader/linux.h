@@ -40,8 +40,9 @@ struct linux_image {
 	uint32_t init_size;        /* memory the kernel needs from its load address */
 };
 
-/* Check a bzImage (untrusted, len bytes) and describe it. -E_NOEXEC when it is not a
- * kernel osprey can boot (no HdrS, protocol < 2.02, not a bzImage, truncated). */
+/* Check a bzImage (untrusted, len bytes) and describe it. -E_NOEXEC when it is not a Linux
+ * kernel (no HdrS, truncated); -E_NOTSUP, with err_detail naming it, for a Linux kernel osprey
+ * cannot boot (a zImage, boot protocol older than 2.02). */
 int linux_parse(const uint8_t *img, size_t len, struct linux_image *li);
 
 /* What the command line asks of the loader. */
@@ -67,8 +68,11 @@ struct linux_boot {
 
 /* The current image's Linux state, or NULL when no Linux kernel is loaded. */
 struct linux_boot *linux_current(void);
-/* Load name as lb's initrd (replacing any), placed where the kernel can reach it. */
-int linux_set_initrd(struct linux_boot *lb, const char *name);
+/* Load the n files names[] as lb's initrd (replacing any), one after the other, each starting
+ * 4-byte aligned (GRUB 2's rule: the kernel reads concatenated cpio archives), placed where the
+ * kernel can reach it. On failure *failed is the index of the file that failed to load (-1:
+ * the joining failed). */
+int linux_set_initrd(struct linux_boot *lb, char *const *names, int n, int *failed);
 
 /* Arch part: place the setup code, command line and kernel, shut down what must be,
  * jump. Returns only on failure. */

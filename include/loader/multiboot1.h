@@ -4,6 +4,7 @@
 #define OSPREY_MULTIBOOT1_H
 
 #include "lib/lib.h"
+#include "services/memmap.h"
 
 #define MB1_MAGIC 0x1BADB002u
 #define MB1_SEARCH 8192           /* the header lies 4-aligned within the first 8192 bytes */
@@ -34,5 +35,48 @@ struct mb1_image {
  * honour (by name), a bad checksum, segments past the end of the file, overlapping
  * segments, an entry point outside them. */
 int mb1_parse(const uint8_t *data, size_t len, struct mb1_image *img);
+
+/* The information structure (spec 3.3): offsets, flags and sizes. */
+#define MB1_BOOTLOADER_MAGIC 0x2BADB002u
+#define MB1_INFO_MEMORY 0x1u       /* mem_lower, mem_upper */
+#define MB1_INFO_BOOTDEV 0x2u      /* boot_device */
+#define MB1_INFO_CMDLINE 0x4u
+#define MB1_INFO_MODS 0x8u
+#define MB1_INFO_MMAP 0x40u
+#define MB1_INFO_LOADER_NAME 0x200u
+#define MB1_INFO_SIZE 116          /* up to and including the framebuffer fields */
+#define MB1_MOD_SIZE 16            /* mod_start, mod_end, string, reserved */
+#define MB1_MMAP_ENTRY 24          /* size (4, holds 20), base_addr, length, type */
+
+/* A module as the information structure lists it. */
+struct mb1_module {
+	uint32_t start, len;       /* where it was loaded */
+	const char *string;        /* "FILE ARGS" */
+};
+
+/* What goes into the information structure. */
+struct mb1_info_in {
+	const char *cmdline;       /* "FILE ARGS" of the kernel */
+	const char *loader_name;
+	unsigned nmods;
+	const struct mb1_module *mods;
+	unsigned nmmap;
+	const struct memmap_entry *mmap;
+	bool has_bootdev;
+	uint32_t bootdev;
+};
+
+/* Bytes mb1_info_build needs for in. */
+size_t mb1_info_size(const struct mb1_info_in *in);
+/* Build the structure and everything it points to in buf (mb1_info_size bytes, zeroed here),
+ * which the kernel will see at address base. mem_lower/mem_upper come from the map: the RAM
+ * from 0 (at most 640 KiB) and the RAM from 1 MiB up to the first hole. */
+void mb1_info_build(uint8_t *buf, uint32_t base, const struct mb1_info_in *in);
+
+/* Check that every segment lies in one RAM region of map and clear of [avoid_start, avoid_end)
+ * (osprey itself). -E_NOMEM (not in RAM) or -E_NOTSUP (over osprey), with err_detail
+ * naming the segment and the reason. */
+int mb1_check_place(const struct mb1_seg *seg, unsigned nseg, const struct memmap *map,
+		    uint32_t avoid_start, uint32_t avoid_end);
 
 #endif

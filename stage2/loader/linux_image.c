@@ -24,7 +24,10 @@ static int linux_probe(struct image *img)
 	struct linux_boot *lb;
 	int rc;
 
-	if (linux_parse(img->data, img->len, &li) < 0)
+	rc = linux_parse(img->data, img->len, &li);
+	if (rc == -E_NOTSUP)
+		return rc;            /* a Linux kernel osprey cannot boot: say which */
+	if (rc < 0)
 		return -E_NOEXEC;
 	if (strlen(img->cmdline) > li.cmdline_size) {
 		snprintf(err_detail, sizeof(err_detail),
@@ -70,28 +73,69 @@ struct linux_boot *linux_current(void)
 	return img && img->type == &linux_image_type ? img->priv : NULL;
 }
 
-int linux_set_initrd(struct linux_boot *lb, const char *name)
+/* Where the initrd may go: below initrd_addr_max and below mem=. */
+static uintptr_t initrd_limit(const struct linux_boot *lb)
 {
 	struct linux_cmdline_opts opts = { 0 };
-	struct load_opts lo = { 0 };
-	void *data;
-	size_t len;
-	int rc;
+	uintptr_t below = (uintptr_t)lb->li.initrd_addr_max + 1;
+
+	linux_cmdline_scan(lb->cmdline, &opts);
+	if (below == 0)
+		below = UINTPTR_MAX;
+	if (opts.has_mem && opts.mem < below)
+		below = (uintptr_t)opts.mem;
+	return below;
+}
+
+int linux_set_initrd(struct linux_boot *lb, char *const *names, int n, int *failed)
+{
+	struct load_opts lo = { .below = initrd_limit(lb) };
+	void *part[16];
+	size_t plen[16], total = 0;
+	uint8_t *all;
+	int rc = 0, got = 0;
 
 	heap_free(lb->initrd);
 	lb->initrd = NULL;
 	lb->initrd_len = 0;
-	/* Load it where the kernel can take it: below initrd_addr_max and below mem=. */
-	linux_cmdline_scan(lb->cmdline, &opts);
-	lo.below = (uintptr_t)lb->li.initrd_addr_max + 1;
-	if (lo.below == 0)
-		lo.below = UINTPTR_MAX;
-	if (opts.has_mem && opts.mem < lo.below)
-		lo.below = (uintptr_t)opts.mem;
-	rc = file_load(name, &lo, &data, &len);
-	if (rc < 0)
+	*failed = -1;
+	if (n > (int)ARRAY_SIZE(part)) {
+		snprintf(err_detail, sizeof(err_detail), "at most %u initrd files", (unsigned)ARRAY_SIZE(part));
+		return -E_TOOBIG;
+	}
+	for (; got < n; got++) {
+		rc = file_load(names[got], &lo, &part[got], &plen[got]);
+		if (rc < 0)
+			break;
+		total = ALIGN_UP(total, 4) + plen[got];
+	}
+	if (rc == 0 && n == 1) {
+		lb->initrd = part[0];
+		lb->initrd_len = plen[0];
+		return 0;
+	}
+	/* Several: one block with each file 4-byte aligned (zeros between), the parts freed. */
+	all = rc == 0 ? heap_alloc_below(total, 4096, lo.below) : NULL;
+	if (rc == 0 && !all) {
+		snprintf(err_detail, sizeof(err_detail),
+			 "no room to join the initrd files (%zu bytes, needed once more while joining)", total);
+		rc = -E_NOMEM;
+	}
+	size_t at = 0;
+	for (int i = 0; i < got; i++) {
+		if (all) {
+			memset(all + at, 0, ALIGN_UP(at, 4) - at);
+			at = ALIGN_UP(at, 4);
+			memcpy(all + at, part[i], plen[i]);
+			at += plen[i];
+		}
+		heap_free(part[i]);
+	}
+	if (rc < 0) {
+		*failed = got < n ? got : -1;
 		return rc;
-	lb->initrd = data;
-	lb->initrd_len = len;
+	}
+	lb->initrd = all;
+	lb->initrd_len = total;
 	return 0;
 }

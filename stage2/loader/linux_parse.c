@@ -24,10 +24,19 @@ int linux_parse(const uint8_t *img, size_t len, struct linux_image *li)
 	if (get_le16(img + LH_BOOT_FLAG) != BOOT_FLAG || get_le32(img + LH_HEADER) != HDRS_MAGIC)
 		return -E_NOEXEC;
 	uint16_t version = get_le16(img + LH_VERSION);
-	if (version < 0x0202 || len < header_end(version))
+	if (version < 0x0202) {
+		snprintf(err_detail, sizeof(err_detail),
+			 "Linux boot protocol %u.%02u is older than 2.02", version >> 8, version & 0xff);
+		return -E_NOTSUP;
+	}
+	if (len < header_end(version))
 		return -E_NOEXEC;
-	if (!(img[LH_LOADFLAGS] & LOADFLAG_LOADED_HIGH))
-		return -E_NOEXEC;     /* a zImage (loaded at 64 KiB): not supported */
+	if (!(img[LH_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {
+		/* A zImage loads at 64 KiB, where osprey lives: refused by name. */
+		strlcpy(err_detail, "a Linux zImage (not a bzImage): osprey boots bzImage kernels only",
+			sizeof(err_detail));
+		return -E_NOTSUP;
+	}
 
 	uint32_t sects = img[LH_SETUP_SECTS] ? img[LH_SETUP_SECTS] : 4;
 	uint32_t setup_size = (sects + 1) * 512;

@@ -22,8 +22,13 @@ static int add_seg(struct mb1_image *img, uint32_t off, uint32_t filesz, uint32_
 		return bad(-E_INVAL, "Multiboot: a segment ends past 4 GiB");
 	for (unsigned i = 0; i < img->nseg; i++) {
 		const struct mb1_seg *s = &img->seg[i];
-		if (addr < s->addr + s->memsz && s->addr < addr + memsz)
-			return bad(-E_INVAL, "Multiboot: overlapping segments");
+		if (addr < s->addr + s->memsz && s->addr < addr + memsz) {
+			snprintf(err_detail, sizeof(err_detail),
+				 "Multiboot: overlapping segments 0x%x-0x%x and 0x%x-0x%x",
+				 (unsigned)s->addr, (unsigned)(s->addr + s->memsz - 1),
+				 (unsigned)addr, (unsigned)(addr + memsz - 1));
+			return -E_INVAL;
+		}
 	}
 	if (img->nseg == MB1_MAX_SEGS)
 		return bad(-E_NOTSUP, "Multiboot: more than 16 loadable segments");

@@ -71,9 +71,10 @@ TEST(linux_parse_versions)
 	CHECK_EQ(li.init_size, 0x1234000);
 	/* too old */
 	make(0x0201, 4);
-	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOEXEC);
+	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOTSUP);
+	CHECK(strstr(err_detail, "2.01 is older than 2.02") != NULL);
 	make(0x0100, 4);
-	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOEXEC);
+	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOTSUP);
 	/* a future version is read like the newest we know */
 	make(0xffff, 4);
 	CHECK_EQ(linux_parse(img, 4096, &li), 0);
@@ -91,7 +92,8 @@ TEST(linux_parse_rejects)
 	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOEXEC);
 	make(0x020f, 4);
 	img[LH_LOADFLAGS] = LOADFLAG_CAN_USE_HEAP;       /* zImage */
-	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOEXEC);
+	CHECK_EQ(linux_parse(img, 4096, &li), -E_NOTSUP);
+	CHECK(strstr(err_detail, "zImage") != NULL);
 	CHECK_EQ(linux_parse(NULL, 4096, &li), -E_NOEXEC);
 	/* truncated at every length up to past the setup: never accepted, never reads past len
 	 * (the copy goes to a heap buffer of exactly that size so ASan catches any overread) */

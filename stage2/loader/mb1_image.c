@@ -1,0 +1,137 @@
+/* mb1_image.c: the Multiboot 1 image type: check the kernel's header and layout, reserve the
+ * memory its segments go to, keep its modules, build the information structure and start it. */
+#include "lib/errors.h"
+#include "loader/image.h"
+#include "loader/multiboot.h"
+#include "loader/multiboot1.h"
+#include "services/heap.h"
+#include "services/memmap.h"
+
+extern char _start_image[], _end[];
+
+struct mb1_state {
+	struct mb1_image mi;
+	void *reserved[MB1_MAX_SEGS];   /* heap blocks holding the segments' destinations */
+	struct mb_modules mods;
+};
+
+static void mb1_unload(struct image *img)
+{
+	struct mb1_state *st = img->priv;
+
+	if (!st)
+		return;
+	mb_modules_free(&st->mods);
+	for (unsigned i = 0; i < MB1_MAX_SEGS; i++)
+		heap_free(st->reserved[i]);
+	heap_free(st);
+	img->priv = NULL;
+}
+
+/* Take the destinations of the segments above 1 MiB out of the heap, so nothing loaded from now
+ * on (modules, the information structure) sits where a segment will be copied. Below 1 MiB
+ * only osprey itself lives, and mb1_check_place kept the segments off it. */
+static int reserve(struct mb1_state *st)
+{
+	for (unsigned i = 0; i < st->mi.nseg; i++) {
+		const struct mb1_seg *s = &st->mi.seg[i];
+		if (s->addr < 0x100000)
+			continue;
+		st->reserved[i] = heap_alloc_at(s->addr, s->memsz);
+		if (!st->reserved[i]) {
+			snprintf(err_detail, sizeof(err_detail),
+				 "Multiboot: segment 0x%x-0x%x is in memory osprey already uses "
+				 "(the loaded file itself: give the machine more memory)",
+				 (unsigned)s->addr, (unsigned)(s->addr + s->memsz - 1));
+			return -E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+static int mb1_probe(struct image *img)
+{
+	struct mb1_state *st;
+	int rc;
+
+	st = heap_alloc(sizeof(*st), 16);
+	if (!st)
+		return -E_NOMEM;
+	memset(st, 0, sizeof(*st));
+	rc = mb1_parse(img->data, img->len, &st->mi);
+	if (rc == 0)
+		rc = mb1_check_place(st->mi.seg, st->mi.nseg, &memmap,
+				     (uint32_t)(uintptr_t)_start_image, (uint32_t)(uintptr_t)_end);
+	img->priv = st;
+	if (rc == 0)
+		rc = reserve(st);
+	if (rc < 0) {
+		mb1_unload(img);
+		return rc;
+	}
+	printf("Multiboot kernel (%s), %u segment%s at 0x%x-0x%x, entry 0x%x\n",
+	       st->mi.aout ? "a.out kludge" : "ELF", st->mi.nseg, st->mi.nseg == 1 ? "" : "s",
+	       (unsigned)st->mi.lowest, (unsigned)(st->mi.highest - 1), (unsigned)st->mi.entry);
+	return 0;
+}
+
+static int mb1_module(struct image *img, const char *name, const char *string, unsigned flags)
+{
+	struct mb1_state *st = img->priv;
+
+	/* Page aligned whether or not flag 0 asks: it costs little and some kernels assume it. */
+	return mb_modules_add(&st->mods, name, string, flags, 4096);
+}
+
+/* "FILE ARGS", as GRUB legacy passed it (kernels such as Xen skip the first word). */
+static char *file_and_args(const struct image *img)
+{
+	size_t n = strlen(img->name) + strlen(img->cmdline) + 2;
+	char *s = heap_alloc(n, 16);
+
+	if (s)
+		snprintf(s, n, "%s%s%s", img->name, img->cmdline[0] ? " " : "", img->cmdline);
+	return s;
+}
+
+static int mb1_boot(struct image *img)
+{
+	struct mb1_state *st = img->priv;
+	struct mb1_module mods[MB_MAX_MODULES];
+	struct mb_copy copy[MB1_MAX_SEGS];
+	struct mb1_info_in in = { .loader_name = "osprey", .mmap = memmap.e, .nmmap = (unsigned)memmap.n };
+	uint8_t *info;
+
+	for (unsigned i = 0; i < st->mods.n; i++)
+		mods[i] = (struct mb1_module){ (uint32_t)(uintptr_t)st->mods.m[i].data,
+					       (uint32_t)st->mods.m[i].len, st->mods.m[i].string };
+	in.mods = mods;
+	in.nmods = st->mods.n;
+	/* A network boot has no BIOS boot drive to report: boot_device stays clear. */
+	char *cmdline = file_and_args(img);
+	if (!cmdline)
+		return -E_NOMEM;
+	in.cmdline = cmdline;
+	info = heap_alloc(mb1_info_size(&in), 16);
+	if (!info) {
+		heap_free(cmdline);
+		return -E_NOMEM;
+	}
+	mb1_info_build(info, (uint32_t)(uintptr_t)info, &in);
+	for (unsigned i = 0; i < st->mi.nseg; i++) {
+		const struct mb1_seg *s = &st->mi.seg[i];
+		copy[i] = (struct mb_copy){ img->data + s->offset, s->filesz, s->addr, s->memsz };
+	}
+	printf("Starting Multiboot kernel...\n");
+	multiboot_enter(copy, st->mi.nseg, st->mi.entry, MB1_BOOTLOADER_MAGIC,
+			(uint32_t)(uintptr_t)info);
+}
+
+IMAGE_TYPE(mb1_image_type) = {
+	.name = "multiboot",
+	.order = IMAGE_ORDER_MULTIBOOT,
+	.probe = mb1_probe,
+	.boot = mb1_boot,
+	.module = mb1_module,
+	.unload = mb1_unload,
+};

@@ -1,0 +1,46 @@
+/* mb_modules.c: the boot modules of a Multiboot kernel (`module`, `modulenounzip`), loaded
+ * into the heap after the kernel's segments were reserved, so none lands under a segment. */
+#include "files/file.h"
+#include "lib/errors.h"
+#include "loader/multiboot.h"
+#include "services/heap.h"
+
+int mb_modules_add(struct mb_modules *mods, const char *name, const char *string,
+		   unsigned flags, size_t align)
+{
+	struct load_opts lo = { .align = align, .flags = flags };
+	void *data;
+	size_t len, slen = strlen(string) + 1;
+	char *s;
+	int rc;
+
+	if (mods->n == MB_MAX_MODULES) {
+		snprintf(err_detail, sizeof(err_detail), "at most %u modules", MB_MAX_MODULES);
+		return -E_TOOBIG;
+	}
+	/* Kernels read modules below 4 GiB; a 32-bit heap holds nothing higher. */
+	rc = file_load(name, &lo, &data, &len);
+	if (rc < 0)
+		return rc;
+	s = heap_alloc(slen, 16);
+	if (!s) {
+		heap_free(data);
+		return -E_NOMEM;
+	}
+	memcpy(s, string, slen);
+	mods->m[mods->n].data = data;
+	mods->m[mods->n].len = len;
+	mods->m[mods->n].string = s;
+	mods->n++;
+	printf("module %u: %zu bytes at 0x%lx\n", mods->n, len, (unsigned long)(uintptr_t)data);
+	return 0;
+}
+
+void mb_modules_free(struct mb_modules *mods)
+{
+	for (unsigned i = 0; i < mods->n; i++) {
+		heap_free(mods->m[i].data);
+		heap_free(mods->m[i].string);
+	}
+	mods->n = 0;
+}

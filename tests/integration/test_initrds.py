@@ -1,0 +1,66 @@
+"""Linux completions: a Debian kernel boots with three initrds joined 4-byte aligned (the busybox
+initramfs, an uncompressed cpio of odd length, a gzip cpio that replaces /init); a zImage is
+refused by name. One boot."""
+
+import gzip
+import re
+
+import pytest
+
+from conftest import T_CMD, T_EXIT, T_LINUX, T_LOAD
+
+
+def newc(files):
+    """A cpio newc archive of {path: (mode, bytes)}, its end NOT padded to 4 bytes."""
+    out = b""
+    for ino, (path, (mode, data)) in enumerate(list(files.items()) + [("TRAILER!!!", (0, b""))]):
+        name = path.encode() + b"\0"
+        hdr = b"070701" + b"".join(b"%08X" % v for v in (
+            ino + 1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0))
+        out += hdr + name
+        out += b"\0" * (-len(out) % 4) + data
+        if path != "TRAILER!!!":
+            out += b"\0" * (-len(out) % 4)
+    return out + b"\0\0"            # length 2 mod 4: the next file must be aligned by osprey
+
+
+NEW_INIT = b"""#!/bin/sh
+/bin/busybox mkdir -p /proc /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "OSPREY-EXTRA: $(/bin/busybox cat /etc/extra1) third" >/dev/ttyS0
+echo "OSPREY-MARKER: booted" >/dev/ttyS0
+echo "OSPREY-CMDLINE: $(/bin/busybox cat /proc/cmdline)" >/dev/ttyS0
+/bin/busybox poweroff -f
+"""
+
+
+@pytest.mark.linux
+def test_three_initrds_and_zimage(osprey, tftp_root):
+    second = newc({"etc": (0o40755, b""), "etc/extra1": (0o100644, b"second-archive")})
+    assert len(second) % 4 == 2
+    (tftp_root / "second.cpio").write_bytes(second)
+    (tftp_root / "third.cpio.gz").write_bytes(gzip.compress(newc({"init": (0o100755, NEW_INIT)})))
+    kernel = bytearray((tftp_root / "vmlinuz").read_bytes())
+    kernel[0x211] &= ~0x01                       # loadflags: not LOADED_HIGH, a zImage
+    (tftp_root / "zimage").write_bytes(bytes(kernel[:64 * 1024]))
+
+    m = osprey()
+    out = m.cmd("kernel (nd)/zimage", timeout=T_LOAD)
+    assert "Error: (nd)/zimage: not supported (a Linux zImage (not a bzImage): " \
+           "osprey boots bzImage kernels only)" in out, out
+    out = m.cmd("kernel (nd)/vmlinuz console=ttyS0 panic=-1 osprey.test=three", timeout=T_LOAD)
+    assert "Linux kernel, boot protocol" in out, out
+    out = m.cmd("initrd (nd)/initrd.img (nd)/missing.cpio", timeout=T_LOAD)
+    assert re.search(r"Error: \(nd\)/missing.cpio: ", out), out
+    out = m.cmd("initrd (nd)/initrd.img (nd)/second.cpio (nd)/third.cpio.gz", timeout=T_LOAD)
+    first = (tftp_root / "initrd.img").stat().st_size
+    total = ((first + 3) & ~3) + len(second)
+    total = ((total + 3) & ~3) + (tftp_root / "third.cpio.gz").stat().st_size
+    assert f"initrd: {total >> 10} KiB at 0x" in out, out
+    m.sendline("boot")
+    extra = m.expect(r"OSPREY-EXTRA: ([^\r\n]*)\r?\n", T_LINUX).group(1)
+    assert extra == "second-archive third", extra
+    m.expect(r"OSPREY-MARKER: booted", T_CMD)
+    assert "osprey.test=three" in m.expect(r"OSPREY-CMDLINE: ([^\r\n]*)\r?\n").group(1)
+    m.wait_exit(T_EXIT * 2)

@@ -1,0 +1,144 @@
+/* report.c: the Multiboot 1 test kernel: prints every field of the information structure it
+ * received (and the machine state) to COM1 as "MB1 ..." lines, with a CRC-32 of each module,
+ * then leaves QEMU through isa-debug-exit (or ACPI power off). */
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+
+static void putc_serial(char c)
+{
+	while (!(inb(0x3fd) & 0x20))
+		;
+	outb(0x3f8, (uint8_t)c);
+}
+
+static void puts_(const char *s)
+{
+	while (*s)
+		putc_serial(*s++);
+}
+
+static void hex(uint64_t v)
+{
+	char b[17];
+	int i = 16;
+
+	b[i] = 0;
+	do {
+		b[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	puts_("0x");
+	puts_(b + i);
+}
+
+static void kv(const char *k, uint64_t v)
+{
+	puts_(" ");
+	puts_(k);
+	puts_("=");
+	hex(v);
+}
+
+static void line(const char *what)
+{
+	puts_("\r\nMB1 ");
+	puts_(what);
+}
+
+/* CRC-32 as zlib computes it (the test compares with zlib.crc32). */
+static uint32_t crc32(const uint8_t *p, uint32_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+static uint32_t rd32(uint32_t addr) { return *(volatile uint32_t *)addr; }
+static uint64_t rd64(uint32_t addr) { return rd32(addr) | (uint64_t)rd32(addr + 4) << 32; }
+
+void report(uint32_t magic, uint32_t info)
+{
+	uint32_t cr0, eflags;
+	uint16_t cs, ds, ss, es;
+
+	__asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("pushfl; popl %0" : "=r"(eflags));
+	__asm__ volatile("movw %%cs, %0; movw %%ds, %1; movw %%ss, %2; movw %%es, %3"
+			 : "=r"(cs), "=r"(ds), "=r"(ss), "=r"(es));
+	line("start");
+	kv("magic", magic);
+	kv("info", info);
+	kv("cr0", cr0);
+	kv("eflags", eflags);
+	kv("cs", cs);
+	kv("ds", ds);
+	kv("ss", ss);
+	kv("es", es);
+	uint32_t flags = rd32(info);
+	line("flags");
+	kv("flags", flags);
+	if (flags & 1) {
+		line("mem");
+		kv("lower", rd32(info + 4));
+		kv("upper", rd32(info + 8));
+	}
+	if (flags & 2) {
+		line("bootdev");
+		kv("dev", rd32(info + 12));
+	}
+	if (flags & 4) {
+		line("cmdline=");
+		puts_((const char *)rd32(info + 16));
+	}
+	if (flags & 8) {
+		uint32_t n = rd32(info + 20), at = rd32(info + 24);
+		line("mods");
+		kv("count", n);
+		kv("addr", at);
+		for (uint32_t i = 0; i < n; i++, at += 16) {
+			uint32_t s = rd32(at), e = rd32(at + 4);
+			line("mod");
+			kv("i", i);
+			kv("start", s);
+			kv("end", e);
+			kv("crc", crc32((const uint8_t *)s, e - s));
+			puts_(" string=");
+			puts_((const char *)rd32(at + 8));
+		}
+	}
+	if (flags & 0x40) {
+		uint32_t len = rd32(info + 44), at = rd32(info + 48), end = at + len;
+		line("mmap");
+		kv("length", len);
+		kv("addr", at);
+		while (at < end) {
+			uint32_t size = rd32(at);
+			line("region");
+			kv("size", size);
+			kv("base", rd64(at + 4));
+			kv("len", rd64(at + 12));
+			kv("type", rd32(at + 20));
+			at += size + 4;
+		}
+	}
+	if (flags & 0x200) {
+		line("loader=");
+		puts_((const char *)rd32(info + 64));
+	}
+	line("vbe");
+	kv("control", rd32(info + 72));
+	kv("mode_info", rd32(info + 76));
+	kv("fb_addr", rd64(info + 88));
+	line("done\r\n");
+	outb(0xf4, 0x10);              /* isa-debug-exit: QEMU exits with status 33 */
+	outw(0x604, 0x2000);           /* else ACPI power off (q35, then piix4 as SeaBIOS sets it) */
+	outw(0xb004, 0x2000);
+}
