@@ -67,5 +67,8 @@ void udp_receive(uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len);
 int dhcp_configure(bool bootp, unsigned timeout_s);
 extern uint8_t dhcp_last_reply[UDP_PAYLOAD_MAX];   /* a whole reply: we advertise 1472 (option 57) */
 extern size_t dhcp_last_reply_len;
+/* The machine's UUID (SMBIOS, network byte order) that DHCP sends as option 97 when known. */
+extern uint8_t dhcp_client_uuid[16];
+extern bool dhcp_client_uuid_known;
 
 #endif

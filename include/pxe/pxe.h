@@ -106,8 +106,8 @@ const char *pxe_opcode_name(uint16_t opcode);
  * pxe_api.c for why that call alone). The stack's memory stays loaded (a later chained NBP may
  * want it). Idempotent; 0 also when there is no PXE stack; else -E_* (and prints what failed). */
 int pxe_release_nic(void);
-/* Give the NIC back to the ROM for a chained NBP, in the open state a ROM hands an NBP:
- * UNDI_INITIALIZE and UNDI_OPEN (directed and broadcast frames) after our UNDI_SHUTDOWN. A native
+/* Give the NIC back to the ROM for a chained NBP after our UNDI_SHUTDOWN: UNDI_INITIALIZE,
+ * UNDI_OPEN (directed and broadcast frames) and UNDI_CLOSE (see pxe_api.c for why). A native
  * driver must be quiet first. 0 (also when it was never released), -E_NODEV with no stack left,
  * else the failing call's -E_* (printed). */
 int pxe_reopen_nic(void);

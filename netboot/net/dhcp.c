@@ -39,10 +39,14 @@
 #define OPT_CLIENT_ID 61
 #define OPT_CLIENT_ARCH 93
 #define OPT_CLIENT_NDI 94
+#define OPT_USER_CLASS 77
+#define OPT_CLIENT_UUID 97
 #define OPT_END 255
 
 uint8_t dhcp_last_reply[UDP_PAYLOAD_MAX];
 size_t dhcp_last_reply_len;
+uint8_t dhcp_client_uuid[16];
+bool dhcp_client_uuid_known;
 
 enum dhcp_state { ST_SELECTING, ST_REQUESTING, ST_BOOTP };
 
@@ -143,9 +147,14 @@ static size_t put_opt(uint8_t *p, uint8_t code, uint8_t len, const void *val)
 /* Build and broadcast the current state's request; secs is the time since we started. */
 static int send_request(unsigned secs)
 {
-	static const uint8_t params[] = { 1, 3, 6, 12, 15, 17, 43, 54, 60, 66, 67, 150, 209, 210 };
+	/* 43 and 128-135 are the PXE vendor options (PXE 2.1, the options a PXE ROM requests). */
+	static const uint8_t params[] = { 1, 3, 6, 12, 15, 17, 43, 54, 60, 66, 67, 97, 128, 129,
+					  130, 131, 132, 133, 134, 135, 150, 209, 210 };
 	static const char vendor[] = "PXEClient:Arch:00000:UNDI:002001";
-	uint8_t *p = d.tx, v[8];
+	/* A plain string, not RFC 3004's length-prefixed list: what iPXE sends ("iPXE") and what
+	 * ISC dhcpd's `option user-class = "osprey"` and dnsmasq's dhcp-userclass compare. */
+	static const char user_class[] = "osprey";
+	uint8_t *p = d.tx, v[17];
 	size_t o = BP_OPTIONS;
 
 	memset(d.tx, 0, sizeof(d.tx));
@@ -191,6 +200,12 @@ static int send_request(unsigned secs)
 		v[1] = 2;
 		v[2] = 1;
 		o += put_opt(p + o, OPT_CLIENT_NDI, 3, v);
+		if (dhcp_client_uuid_known) {
+			v[0] = 0;                     /* UUID type 0 (RFC 4578), then 16 bytes */
+			memcpy(v + 1, dhcp_client_uuid, 16);
+			o += put_opt(p + o, OPT_CLIENT_UUID, 17, v);
+		}
+		o += put_opt(p + o, OPT_USER_CLASS, sizeof(user_class) - 1, user_class);
 	}
 	p[o++] = OPT_END;
 	return udp_send(0xffffffffu, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, d.tx, MAX(o, (size_t)BOOTP_SEND_LEN));

@@ -7,6 +7,7 @@
 #include "drivers/netdev.h"
 #include "net/netstack.h"
 #include "pxe/pxe.h"
+#include "services/smbios.h"
 
 #define STARTUP_DHCP_TIMEOUT 30
 
@@ -122,6 +123,15 @@ static void report_choice(enum nic_why why)
 	}
 }
 
+/* Physical memory as it is in our flat, unpaged address space (the SMBIOS tables lie below
+ * 4 GiB in RAM or ROM); NULL only for a range that would wrap. */
+static const uint8_t *phys_read(uint32_t phys, size_t len)
+{
+	if (len > 0xffffffffu - phys)
+		return NULL;
+	return (const uint8_t *)(uintptr_t)phys;
+}
+
 void network_init(bool dhcp_at_start)
 {
 	struct netconf rom_conf = { 0 };
@@ -129,6 +139,8 @@ void network_init(bool dhcp_at_start)
 	enum nic_why why;
 
 	strlcpy(file_root_device, "nd", sizeof(file_root_device));
+	/* Our DHCP requests carry it as option 97, as the PXE ROM's do. */
+	dhcp_client_uuid_known = smbios_find_uuid(phys_read, dhcp_client_uuid) == 0;
 	have_pxe = pxe_find() == 0;
 	if (have_pxe) {
 		have_conf = pxe_read_cached_info() == 0;

@@ -194,9 +194,12 @@ uint32_t pxe_bang_segoff(void)
 }
 
 /* PXE 2.1's UNDI state machine: UNDI_SHUTDOWN leaves the UNDI started but uninitialised;
- * UNDI_INITIALIZE and UNDI_OPEN take it back to the open state the ROM was in when it started
- * us, which the next NBP expects (PXELINUX's UDP calls, GRUB's UNDI transmit assume an open NIC;
- * iPXE's ROM, for one, closes its net device on UNDI_SHUTDOWN and reopens it on UNDI_OPEN). */
+ * UNDI_INITIALIZE takes it back to initialised. Then UNDI_OPEN + UNDI_CLOSE rather than UNDI_OPEN
+ * alone: iPXE's ROM (QEMU's) reserves received frames for the UNDI API while it is open through
+ * UNDI_OPEN (its pxe_undi.c freezes the net device's receive path), so an NBP using its UDP/TFTP
+ * API (PXELINUX) would wait forever; UNDI_CLOSE lifts that, and the ROM's UDP_OPEN then opens
+ * the device itself (pxe_udp.c) while NBPs driving UNDI (undionly.kpxe, GRUB) call UNDI_OPEN
+ * as the spec asks of them. Tested on e1000; on rtl8139 the ROM still gets no frames. */
 int pxe_reopen_nic(void)
 {
 	static struct {
@@ -218,6 +221,8 @@ int pxe_reopen_nic(void)
 		       open_block.status, pxe_status_text(open_block.status));
 		return rc;
 	}
+	if ((rc = step(PXENV_UNDI_CLOSE)) < 0)   /* see above: back to the ROM's own stack */
+		return rc;
 	nic_released = false;
 	state = PXE_ACTIVE;
 	return 0;

@@ -81,13 +81,36 @@ def test_chain_grub2_core0(machines, tftp_root):
     lkrn_round_trip(m, files=False)
 
 
-def test_chain_ipxe_undionly(machines, tftp_root):
-    """iPXE's undionly.kpxe drives the NIC through the ROM's UNDI, runs DHCP and fetches the
-    boot file it is given (osprey.0 again under QEMU's DHCP): osprey's second start as an NBP
-    shows undionly came up and moved frames over the ROM's API."""
-    shutil.copy(UNDIONLY, tftp_root / "undionly.kpxe")
-    m = machines(name="chain-undionly", tftp_root=tftp_root, bootfile="osprey.0", nic="e1000e")
+def native_then_chain_ready(m):
+    """osprey's own e1000 driver has the boot NIC (the ROM's was shut down) and moves a file
+    over native TFTP before the chain, so boot must hand the NIC back to the ROM."""
     m.boot_to_prompt()
+    assert re.search(r"(?m)^driver\s+e1000\b", m.cmd("ifconfig")), "native driver expected"
+    assert "hello from tftp" in m.cmd("cat tftp://10.0.2.2/hello.txt", timeout=60)
+
+
+@pytest.mark.pxelinux
+def test_chain_pxelinux_after_native_driver(machines, tftp_root):
+    """After osprey's native driver used the NIC, PXELINUX loads its files with the ROM's UDP
+    API: boot's UNDI_INITIALIZE/OPEN/CLOSE left the ROM's net device closed and not reserved
+    for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again."""
+    add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
+    m = machines(name="chain-pxelinux-native", tftp_root=tftp_root, bootfile="osprey.0",
+                 nic="e1000")
+    native_then_chain_ready(m)
+    chain(m, "(nd)/pxelinux.0")
+    m.expect(r"PXELINUX", 60)
+    lkrn_round_trip(m)
+
+
+def test_chain_ipxe_undionly(machines, tftp_root):
+    """iPXE's undionly.kpxe drives the NIC through the ROM's UNDI (its own UNDI_OPEN), runs DHCP
+    and fetches the boot file it is given (osprey.0 again under QEMU's DHCP): osprey's second
+    start as an NBP shows undionly came up and moved frames over the ROM's API. On e1000 after
+    osprey's native driver had the NIC (the e1000e tests cover a NIC the ROM kept)."""
+    shutil.copy(UNDIONLY, tftp_root / "undionly.kpxe")
+    m = machines(name="chain-undionly", tftp_root=tftp_root, bootfile="osprey.0", nic="e1000")
+    native_then_chain_ready(m)
     chain(m, "(nd)/undionly.kpxe")
     m.expect(BANNER_NBP, 180)
     m.wait_prompt(120)

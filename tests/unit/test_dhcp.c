@@ -203,6 +203,19 @@ TEST(dhcp_dora)
 	CHECK_EQ(get_be16(v), 1472);
 	int n = dhcp_find_option(srv.last_req, srv.last_req_len, 55, &v);
 	CHECK(n >= 14 && memchr(v, 209, (size_t)n) && memchr(v, 210, (size_t)n) && memchr(v, 67, (size_t)n));
+	static const uint8_t wanted_params[] = { 43, 66, 67, 97, 128, 129, 130, 131, 132, 133, 134,
+						 135, 150, 209, 210 };
+	for (size_t i = 0; i < sizeof(wanted_params); i++)
+		CHECK(memchr(v, wanted_params[i], (size_t)n) != NULL);
+	/* Identity: user class "osprey" as plain bytes (what dhcpd/dnsmasq compare), UNDI 2.1, no
+	 * UUID option when SMBIOS gave none. */
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 77, &v), 6);
+	CHECK(memcmp(v, "osprey", 6) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 94, &v), 3);
+	CHECK(v[0] == 1 && v[1] == 2 && v[2] == 1);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 93, &v), 2);
+	CHECK(v[0] == 0 && v[1] == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 97, &v), -E_NOENT);
 
 	/* The raw ACK is kept, with the PXELINUX options. */
 	CHECK(dhcp_last_reply_len > 240);
@@ -334,4 +347,22 @@ TEST(dhcp_retry_after_loss)
 	CHECK(spent >= 4000 && spent < 5000);
 	CHECK_EQ(srv.discovers, 2);
 	CHECK_EQ(netconf.ip, OFFER_IP);
+}
+
+TEST(dhcp_sends_uuid_when_known)
+{
+	static const uint8_t uuid[16] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+					  1, 2, 3, 4, 5, 6, 7, 8 };
+	const uint8_t *v;
+
+	setup();
+	memcpy(dhcp_client_uuid, uuid, 16);
+	dhcp_client_uuid_known = true;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	dhcp_client_uuid_known = false;
+	/* Option 97 (RFC 4578): type 0, then the 16 bytes; in the DISCOVER and the REQUEST. */
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 97, &v), 17);
+	CHECK_EQ(v[0], 0);
+	CHECK(memcmp(v + 1, uuid, 16) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 77, &v), 6);
 }

@@ -217,9 +217,10 @@ TEST(pxe_reopen_for_chained_nbp)
 	CHECK_EQ(ncalls, 0);
 	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
 	CHECK_EQ(capture(pxe_reopen_nic, out, sizeof(out)), 0);
-	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(ncalls, 4);
 	CHECK_EQ(calls[1], PXENV_UNDI_INITIALIZE);
 	CHECK_EQ(calls[2], PXENV_UNDI_OPEN);
+	CHECK_EQ(calls[3], PXENV_UNDI_CLOSE);   /* the ROM's UDP API must get frames again */
 	CHECK(pxe_present());
 	/* A failing UNDI_OPEN is reported and leaves the NIC released. */
 	CHECK_EQ(capture(pxe_release_nic, out, sizeof(out)), 0);
