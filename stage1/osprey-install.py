@@ -161,6 +161,9 @@ def plan(f, stage1, stage2, partition, force):
         return [(0, stage1_with(stage1, s0, True, [(1, n2)], 0xFF)), (1, stage2)], \
             f"FAT{bits} volume: stage2 in reserved sectors 1-{n2}"
     if parts is None:
+        if read_at(f, 2)[56:58] == b"\x53\xef":
+            raise Refused("an ext2/3/4 filesystem starts at sector 0 (a filesystem in the way): "
+                          "partition the disk instead")
         if s0.strip(b"\0") and not force:
             raise Refused("sector 0 holds neither a partition table nor a FAT volume "
                           "(a filesystem in the way?); --force overwrites it")

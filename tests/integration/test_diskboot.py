@@ -75,3 +75,89 @@ def test_iso_boots_kernel_over_network(machines, builddir, tftp_root, tmp_path):
     out = m.cmd("root")
     assert "root (cd0)" in out, out
     assert "osprey.test=ABC" in m.boot_linux()
+
+
+def install(builddir, target, *args):
+    """Run the built osprey-install on target; returns the CompletedProcess."""
+    return subprocess.run([os.path.join(builddir, "stage1", "osprey-install"),
+                           f"--stage1={os.path.join(builddir, 'stage1', 'stage1')}",
+                           f"--stage2={os.path.join(builddir, 'stage2', 'stage2')}",
+                           *args, str(target)], capture_output=True, text=True)
+
+
+def test_install_refuses_what_it_does_not_own(builddir, tmp_path):
+    """No QEMU: a gap too small, a GPT without a BIOS boot partition, another loader's bytes in
+    the gap and a filesystem at sector 0 are refused (exit 1, the disk unchanged); a GPT with a
+    BIOS boot partition gets stage2 there and keeps its partition table."""
+    from test_disks import sfdisk
+    cases = {
+        "small-gap": ("label: dos\nstart=63, size=8000, type=83\n", None,
+                      "the gap after the MBR is 62 sectors"),
+        "gpt-no-bios-boot": ("label: gpt\nstart=2048, size=4096, "
+                             "type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n", None,
+                             "GPT disk without a BIOS boot partition"),
+        "foreign-gap": ("label: dos\nstart=2048, size=4096, type=83\n", 4 * 512,
+                        "holds data osprey did not write"),
+        "ext-fs": (None, None, "an ext2/3/4 filesystem starts at sector 0"),
+    }
+    for name, (script, dirty, msg) in cases.items():
+        img = tmp_path / f"{name}.img"
+        with open(img, "wb") as f:
+            f.truncate(8 * 1024 * 1024)
+        if script:
+            sfdisk(str(img), script)
+        else:
+            subprocess.run([need("mkfs.ext2"), "-q", "-F", str(img)], check=True)
+        if dirty:
+            with open(img, "r+b") as f:
+                f.seek(dirty)
+                f.write(b"GRUB core.img stand-in")
+        before = img.read_bytes()
+        r = install(builddir, img)
+        assert r.returncode == 1 and msg in r.stderr, (name, r.stderr)
+        assert img.read_bytes() == before, name
+    img = tmp_path / "gpt.img"
+    with open(img, "wb") as f:
+        f.truncate(8 * 1024 * 1024)
+    sfdisk(str(img), "label: gpt\nstart=2048, size=1024, "
+                     "type=21686148-6469-6E6F-744E-656564454649\n"
+                     "start=4096, size=4096, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n")
+    table = img.read_bytes()[0x1B8:0x200]
+    r = install(builddir, img)
+    assert r.returncode == 0 and "BIOS boot partition at 2048" in r.stdout, r.stderr
+    data = img.read_bytes()
+    assert data[0x1B8:0x200] == table and data[0x3E:0x42] == b"OSP1"
+    stage2 = open(os.path.join(builddir, "stage2", "stage2"), "rb").read()
+    assert data[2048 * 512:2048 * 512 + len(stage2)] == stage2
+
+
+def test_installed_disk_boots_kernel_from_disk(machines, builddir, tmp_path, fixtures_dir):
+    """sfdisk + mkfs.vfat disk with the Debian kernel and initrd, osprey-install on it
+    (--partition=0): from USB storage it boots to the prompt with root (hd0,0); from IDE it
+    loads the kernel and initrd from the disk and boots them."""
+    from test_disks import FAT_START, make_fat_partition, sfdisk
+    disk = tmp_path / "disk.img"
+    with open(disk, "wb") as f:
+        f.truncate(48 * 1024 * 1024)
+    sfdisk(str(disk), f"label: dos\nstart={FAT_START}, size=65536, type=e, bootable\n")
+    make_fat_partition(str(disk), tmp_path, fixtures_dir)
+    table = disk.read_bytes()[0x1B8:0x200]
+    r = install(builddir, disk, "--partition=0")
+    assert r.returncode == 0 and "MBR: stage2 in the gap" in r.stdout, r.stderr
+    assert disk.read_bytes()[0x1B8:0x200] == table
+    m = machines(name="usb", nic=None, boot="c",
+                 extra_args=["-device", "qemu-xhci", "-drive",
+                             f"file={disk},if=none,id=u,format=raw",
+                             "-device", "usb-storage,drive=u,bootindex=1"])
+    m.expect(r"osprey \S+ \(disk boot\)", T_PROMPT)
+    m.expect(r"Disk boot: BIOS drive 80h, root \(hd0,0\)")
+    m.wait_prompt()
+    m.close()
+    m = machines(name="ide", nic=None, boot="c",
+                 extra_args=["-drive", f"file={disk},if=ide,format=raw"])
+    m.expect(r"Disk boot: BIOS drive 80h, root \(hd0,0\)", T_PROMPT)
+    m.wait_prompt()
+    out = m.cmd("ls /boot")
+    assert "vmlinuz" in out and "initrd.img" in out, out
+    assert "osprey.test=ABC" in m.boot_linux(nd_kernel="/boot/vmlinuz",
+                                             nd_initrd="/boot/initrd.img")
