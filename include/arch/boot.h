@@ -4,5 +4,6 @@
 
 #define BOOT_NBP 1      /* by a PXE ROM, as a network boot program */
 #define BOOT_LKRN 2     /* by a Linux loader, as osprey.lkrn */
+#define BOOT_DISK 3     /* from a disk: by stage1, or by an El Torito BIOS (stage2 with its prefix) */
 
 #endif

@@ -5,6 +5,7 @@
 #include "services/console.h"
 #include "files/file.h"
 #include "arch/biosdisk.h"
+#include "disk/diskboot.h"
 #include "services/heap.h"
 #include "ui/lineedit.h"
 #include "services/memmap.h"
@@ -17,6 +18,7 @@ extern void serial_init(void);
 extern void vga_init(void);
 extern void e820_read(void);
 extern void network_init(bool dhcp_at_start);
+extern uint16_t disk_boot_dx;
 
 int boot_source;
 char boot_cmdline[1024];
@@ -84,7 +86,8 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 		strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
 	vga_init();
 	serial_init();
-	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" : "Linux boot image");
+	printf("\nosprey " OSPREY_VERSION " (%s)\n", source == BOOT_NBP ? "PXE NBP" :
+	       source == BOOT_DISK ? "disk boot" : "Linux boot image");
 	basemem_check_loader();
 	a20_check_at_start();
 	timer_init();
@@ -92,8 +95,14 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 		printf("Timer: PIT calibration failed, assuming %u MHz TSC\n", mhz);
 	e820_read();
 	heap_init();
+	if (source == BOOT_DISK)
+		biosdisk_boot_drive = (uint8_t)disk_boot_dx;
 	biosdisk_init();
-	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */
-	network_init(source == BOOT_LKRN);
+	if (source == BOOT_DISK)
+		diskboot_find_root((uint8_t)(disk_boot_dx >> 8));
+	/* A .lkrn or a disk boot has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy did. */
+	network_init(source != BOOT_NBP);
+	if (source == BOOT_DISK)
+		diskboot_run_menu();
 	prompt_loop();
 }

@@ -105,6 +105,7 @@ class Machine:
     Boot modes:
       Machine(..., tftp_root=DIR, bootfile="osprey.0", nic="rtl8139")   PXE boot (-boot n)
       Machine(..., kernel=PATH [, append=..., initrd=...])              -kernel boot
+      Machine(..., boot="a" | "c" | "d", extra_args=[drives])            disk boot (-boot X)
     A NIC with QEMU user networking (DHCP/TFTP on 10.0.2.2) is attached whenever
     tftp_root is given; nic=None gives a machine with no network at all.
     nics=["rtl8139", "e1000,mac=...,bootindex=1"] instead attaches several NICs (-device
@@ -114,8 +115,9 @@ class Machine:
 
     def __init__(self, name, logdir, *, tftp_root=None, bootfile=None, nic="rtl8139",
                  mem=256, kernel=None, append=None, initrd=None, extra_args=(),
-                 qemu=None, nics=None):
+                 qemu=None, nics=None, boot=None):
         self.name = name
+        self.boot = boot
         self.logdir = str(logdir)
         self.tftp_root = None if tftp_root is None else str(tftp_root)
         self.bootfile = bootfile
@@ -160,7 +162,7 @@ class Machine:
             if self.initrd:
                 a += ["-initrd", self.initrd]
         else:
-            a += ["-boot", "n"]
+            a += ["-boot", self.boot or "n"]
         a += self.extra_args
         return a
 

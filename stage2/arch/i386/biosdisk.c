@@ -236,3 +236,11 @@ int biosdisk_geometry(const struct blockdev *b, uint32_t *cyls, uint32_t *heads,
 		}
 	return -E_NODEV;
 }
+
+const char *biosdisk_name_of_drive(uint8_t drive)
+{
+	for (unsigned i = 0; i < ndisks; i++)
+		if (disks[i].drive == drive)
+			return disks[i].bd.name;
+	return NULL;
+}

@@ -1,6 +1,7 @@
 /* entry.S: the image's entry points: the PXE NBP entry (loaded at 0:7C00, moves the image up to
- * its link address), the relocator the .lkrn setup stub jumps to, and the common 32-bit start
- * that clears bss and calls main(). */
+ * its link address), the disk entry (stage1 or an El Torito BIOS through the stage2 prefix), the
+ * relocator the .lkrn setup stub jumps to, and the common 32-bit start that clears bss and calls
+ * main(). */
 #include "segments.h"
 
 	.section .text16.entry, "ax"
@@ -18,6 +19,20 @@ _start:
 	movw %es, %dx
 	shll $16, %edx
 	movw %bx, %dx
+	movw $BOOT_NBP, %di
+	jmp move_up
+
+	/* Disk boot: stage1 (at 0:7E00) or an El Torito BIOS (at 0:7C00) loaded stage2, whose
+	 * 16-byte prefix (stage2_prefix.S) jumps here with DL = BIOS drive, DH = the partition
+	 * stage1 was installed for (FFh: none). Same move as the NBP's; no PXE pointers. */
+	.globl disk_entry
+disk_entry:
+	cli
+	xorl %ebp, %ebp
+	movzwl %dx, %edx
+	movw $BOOT_DISK, %di
+move_up:
+	pushw %di			/* the copy below uses di */
 	call 1f
 1:	popw %si
 	subw $(1b - _start), %si
@@ -61,14 +76,19 @@ nbp_moved:
 	rep stosw
 	xorw %cx, %cx
 	movw %cx, %ds
-	movl %ebp, nbp_pxe_ptr
+	popw %di			/* BOOT_NBP or BOOT_DISK */
+	cmpw $BOOT_DISK, %di
+	jne 2f
+	movw %dx, disk_boot_dx
+	jmp 3f
+2:	movl %ebp, nbp_pxe_ptr
 	movl %edx, nbp_pxenv_ptr
-	movw %ss, nbp_saved_ss
+3:	movw %ss, nbp_saved_ss
 	movw %sp, nbp_saved_sp
 	movw %cx, %ss
 	movw $RM_STACK_TOP, %sp
 	call a20_enable_rm
-	movl $BOOT_NBP, %eax
+	movzwl %di, %eax
 	xorl %esi, %esi
 	movl $pm_start, %ebx
 	jmp rm_to_pm
@@ -80,6 +100,8 @@ nbp_pxe_ptr:	.long 0		/* segment:offset of !PXE as the ROM passed it */
 nbp_pxenv_ptr:	.long 0		/* segment:offset of PXENV+ */
 nbp_saved_ss:	.word 0
 nbp_saved_sp:	.word 0
+	.globl disk_boot_dx
+disk_boot_dx:	.word 0xffff	/* disk boot: DL = BIOS drive, DH = partition (FFh: none) */
 
 	.text
 	.code32
@@ -119,7 +141,7 @@ lkrn_relocate:
 	movl $pm_start, %ebx
 	jmp *%ebx
 
-/* Common 32-bit start. %eax: BOOT_NBP or BOOT_LKRN, %esi: command line copy or 0. */
+/* Common 32-bit start. %eax: BOOT_NBP, BOOT_DISK or BOOT_LKRN, %esi: command line copy or 0. */
 pm_start:
 	/* Our own GDT: the .lkrn stub's copy may just have been overwritten by the move. */
 	lgdt gdt_desc
