@@ -47,6 +47,9 @@ struct file_source {
 	const char *what;         /* one line for help and errors: "files on the boot server" */
 	/* Open n into f: set f->ops, f->priv, and f->size/size_known when the size is known. */
 	int (*open)(struct file *f, const struct file_name *n);
+	/* Whether n's device is there (`root` asks): 0, or -E_NODEV and the like. NULL: a device
+	 * that is always there, such as (nd). */
+	int (*check)(const struct file_name *n);
 };
 
 #define FILE_SOURCE(var)                                                                    \
@@ -68,6 +71,10 @@ struct file {
 	uint64_t pos;
 	void *priv;               /* the source's per-file state */
 };
+
+/* Check that the device named by n exists (its source's check): 0, -E_NODEV for an unknown
+ * source, or the source's error. */
+int file_device_check(const struct file_name *n);
 
 /* The device that names without "(dev)" refer to ("nd" after network setup). */
 extern char file_root_device[16];

@@ -201,9 +201,11 @@ static int cmd_tftpserver(int argc, char **argv)
 COMMAND(tftpserver, CMD_MENU, "tftpserver IP",
 	"Set the TFTP server (kept for old menus; same as ifconfig --server=IP).", cmd_tftpserver);
 
-static int cmd_root(int argc, char **argv)
+/* `root` and `rootnoverify`: the same but for checking that the device is there. */
+static int set_root(int argc, char **argv, bool verify)
 {
 	struct file_name n;
+	int rc;
 
 	if (argc == 1) {
 		printf("root (%s)\n", file_root_device);
@@ -215,8 +217,24 @@ static int cmd_root(int argc, char **argv)
 		return cmd_error(-E_INVAL, "%s: not a device name like (nd) or (hd0,1)", argv[1]);
 	if (!file_find_source(n.source, false))
 		return cmd_error(-E_NODEV, "%s: no such device in this build (see help root)", argv[1]);
+	if (verify && (rc = file_device_check(&n)) < 0)
+		return cmd_fail(rc, argv[1]);
 	strlcpy(file_root_device, n.device, sizeof(file_root_device));
 	return 0;
 }
+
+static int cmd_root(int argc, char **argv)
+{
+	return set_root(argc, argv, true);
+}
 COMMAND(root, CMD_MENU, "root (DEVICE)",
-	"Set the device that names without (DEVICE) refer to, e.g. root (nd).", cmd_root);
+	"Set the device that names without (DEVICE) refer to, e.g. root (nd) or root (hd0,1); "
+	"a disk or partition that is not there is refused.", cmd_root);
+
+static int cmd_rootnoverify(int argc, char **argv)
+{
+	return set_root(argc, argv, false);
+}
+COMMAND(rootnoverify, CMD_MENU, "rootnoverify (DEVICE)",
+	"Like root, without checking that the device is there (GRUB legacy's, for chainloading).",
+	cmd_rootnoverify);

@@ -15,6 +15,15 @@ const struct file_source *file_find_source(const char *name, bool url)
 	return NULL;
 }
 
+int file_device_check(const struct file_name *n)
+{
+	const struct file_source *src = file_find_source(n->source, n->url);
+
+	if (!src)
+		return -E_NODEV;
+	return src->check ? src->check(n) : 0;
+}
+
 int file_open_name(struct file *f, const struct file_name *n)
 {
 	const struct file_source *src = file_find_source(n->source, n->url);

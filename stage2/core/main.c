@@ -41,7 +41,8 @@ static void heap_init(void)
 	}
 }
 
-static struct history history;
+/* 16 KiB: from the heap at first use, not bss (base memory is scarce below the PXE stack). */
+static struct history *history;
 
 static void le_put(void *ctx, const char *s, size_t n)
 {
@@ -66,7 +67,9 @@ static void __attribute__((noreturn)) prompt_loop(void)
 		int r;
 
 		console_puts("osprey> ");
-		lineedit_start(&le, &history, complete_commands, le_put, NULL);
+		if (!history)
+			history = zalloc(sizeof(*history));   /* NULL: no history, still a prompt */
+		lineedit_start(&le, history, complete_commands, le_put, NULL);
 		le.prompt = "osprey> ";
 		while ((r = lineedit_key(&le, console_getkey())) == 0)
 			;

@@ -48,6 +48,17 @@ void disk_put(struct blockdev *d)
 		free(d);
 }
 
+/* `root (hd0,1)`: the disk and the partition must be there. */
+static int disk_check(const struct file_name *n)
+{
+	struct blockdev *dev;
+	int rc = disk_get(n->device, &dev);
+
+	if (rc == 0)
+		disk_put(dev);
+	return rc;
+}
+
 static int disk_open(struct file *f, const struct file_name *n)
 {
 	struct blockdev *dev;
@@ -61,8 +72,8 @@ static int disk_open(struct file *f, const struct file_name *n)
 }
 
 FILE_SOURCE(hd_source) = { .name = "hd", .what = "hard disks and USB sticks (BIOS disks 80h-)",
-			   .open = disk_open };
+			   .open = disk_open, .check = disk_check };
 FILE_SOURCE(fd_source) = { .name = "fd", .what = "floppy disks (BIOS disks 0-7Fh)",
-			   .open = disk_open };
+			   .open = disk_open, .check = disk_check };
 FILE_SOURCE(cd_source) = { .name = "cd", .what = "the CD osprey was booted from (El Torito)",
-			   .open = disk_open };
+			   .open = disk_open, .check = disk_check };

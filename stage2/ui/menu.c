@@ -54,10 +54,12 @@ static void put(void *ctx, const char *s, size_t n)
 static int read_line(const char *prompt, const char *text, char *out, size_t size, bool hide)
 {
 	static struct lineedit le;
-	static struct history hist;
+	static struct history *hist;   /* heap, at first use: 16 KiB kept out of base memory */
 
+	if (!hist && !hide)
+		hist = zalloc(sizeof(*hist));
 	console_puts(prompt);
-	lineedit_start(&le, hide ? NULL : &hist, NULL, hide ? NULL : put, NULL);
+	lineedit_start(&le, hide ? NULL : hist, NULL, hide ? NULL : put, NULL);
 	for (const char *s = text; s && *s; s++)
 		lineedit_key(&le, (unsigned char)*s);
 	for (;;) {
