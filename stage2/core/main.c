@@ -6,6 +6,7 @@
 #include "files/file.h"
 #include "services/heap.h"
 #include "ui/lineedit.h"
+#include "ui/menu.h"
 #include "services/memmap.h"
 #include "net/net.h"
 #include "services/timer.h"
@@ -93,5 +94,6 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 	heap_init();
 	/* A .lkrn has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy's images did. */
 	network_init(source == BOOT_LKRN);
+	menu_startup();
 	prompt_loop();
 }
