@@ -22,9 +22,12 @@ static void ask_server(void)
 	    config_names_in_reply(dhcp_last_reply, dhcp_last_reply_len))
 		return;
 	printf("Config file: asking the DHCP server for options 150, 209, 210 (the PXE reply has none)\n");
+	struct netconf rom = netconf;
 	rc = dhcp_configure(false, ASK_TIMEOUT);
 	if (rc < 0)
 		printf("Config file: DHCP: %s; searching with the PXE ROM's settings\n", errmsg(rc));
+	else if (netconf.ip == rom.ip)
+		netconf = rom;    /* the same lease: the settings stay the ROM's; the reply has the options */
 }
 
 int server_config_load(bool ask)
