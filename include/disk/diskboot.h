@@ -7,10 +7,10 @@
 #define DISKBOOT_MENU "/boot/osprey/menu.lst"
 
 /* Choose the boot disk's root device (partition is the one stage1 was installed for, FFh for
- * none) and look for DISKBOOT_MENU there; remembers both for diskboot_run_menu(). */
+ * none) and look for DISKBOOT_MENU there; remembers both for diskboot_menu(). */
 void diskboot_find_root(uint8_t partition);
-/* After the network is up: make the boot disk the root device and run its menu.lst
- * (configfile), or say what was found. */
-void diskboot_run_menu(void);
+/* After the network is up: make the boot disk the root device; the name of its menu.lst
+ * ("(hd0,0)/boot/osprey/menu.lst", static) when one was found, else NULL (after saying so). */
+const char *diskboot_menu(void);
 
 #endif

@@ -58,4 +58,12 @@ int menu_parse_color(const char *s, uint8_t *attr);
  * when the file could not be loaded, names itself through configfile, or has no entries. */
 int menu_load(const char *name);
 
+/* The menu compiled into the image (configure --enable-preset-menu=FILE). */
+#define PRESET_MENU_NAME "(preset)/menu.lst"
+/* Start-up, as GRUB legacy: run the preset menu's global commands, then load the configuration
+ * file (first, when given: a disk boot's own menu.lst; then the one the server chooses);
+ * only when none could be loaded show the preset's entries. Returns
+ * when nothing booted (the prompt follows). */
+void menu_startup(const char *first);
+
 #endif

@@ -2,6 +2,7 @@
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include "net/net.h"
+#include "net/netstack.h"
 #include "pxe/pxe_core.h"
 
 /* Ask the ROM for one cached packet and copy it out of the ROM's buffer after checking the size
@@ -27,6 +28,9 @@ int pxe_read_cached_info(void)
 	len = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
 	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;
+	/* Kept whole for the options only it carries (150, 209, 210: the configuration file). */
+	memcpy(dhcp_last_reply, pkt, MIN((size_t)len, sizeof(dhcp_last_reply)));
+	dhcp_last_reply_len = MIN((size_t)len, sizeof(dhcp_last_reply));
 	/* A proxyDHCP/boot-server reply, where there was one, names the boot server and file. */
 	len = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
 	if (len > 0 && bootp_parse(pkt, (size_t)len, &reply) == 0) {

@@ -5,22 +5,7 @@
 #include "drivers/netdev.h"
 #include "net/netstack.h"
 #include "net/bootp.h"
-
-/* The config file a DHCP reply names: option 150 (GRUB legacy), else 209 (PXELINUX). */
-static void show_configfile(void)
-{
-	static const uint8_t codes[] = { 150, 209 };
-
-	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
-		const uint8_t *v;
-		int n = dhcp_find_option(dhcp_last_reply, dhcp_last_reply_len, codes[i], &v);
-		if (n > 0) {
-			printf("config   %.*s (option %u)\n", n, (const char *)v, codes[i]);
-			return;
-		}
-	}
-	printf("config   none named in the reply (options 150, 209)\n");
-}
+#include "ui/server_config.h"
 
 static int run_dhcp(int argc, char **argv, bool bootp)
 {
@@ -51,8 +36,9 @@ static int run_dhcp(int argc, char **argv, bool bootp)
 	printf("server   %s\n", format_ipv4(netconf.server, a));
 	if (netconf.bootfile[0])
 		printf("bootfile %s\n", netconf.bootfile);
-	if (with_config)
-		show_configfile();
+	/* The configuration file this reply names (150, 209/210) or the search finds: its menu. */
+	if (with_config && (rc = server_config_load(false)) < 0 && rc != -E_NOENT)
+		return rc;
 	return 0;
 }
 
@@ -62,7 +48,8 @@ static int cmd_dhcp(int argc, char **argv)
 }
 COMMAND(dhcp, CMD_MENU, "dhcp [--with-configfile] [--timeout=SECS]",
 	"Configure the network by DHCP (retries after 4, 8, 16, 32 s; --timeout limits the total). "
-	"--with-configfile also shows the config file the reply names (option 150 or 209).",
+	"--with-configfile then loads the configuration file the server chooses (option 150, "
+	"option 209 under 210, else the search of osprey.cfg/; see docs/menus.md).",
 	cmd_dhcp);
 
 static int cmd_bootp(int argc, char **argv)

@@ -8,6 +8,7 @@
 #include "disk/diskboot.h"
 #include "services/heap.h"
 #include "ui/lineedit.h"
+#include "ui/menu.h"
 #include "services/memmap.h"
 #include "net/net.h"
 #include "services/timer.h"
@@ -105,7 +106,7 @@ void __attribute__((noreturn)) main(int source, const char *cmdline)
 		diskboot_find_root((uint8_t)(disk_boot_dx >> 8));
 	/* A .lkrn or a disk boot has no PXE ROM reply to inherit: ask DHCP, as GRUB legacy did. */
 	network_init(source != BOOT_NBP);
-	if (source == BOOT_DISK)
-		diskboot_run_menu();
+	/* The preset menu, then the configuration file: on a disk boot the disk's own first. */
+	menu_startup(source == BOOT_DISK ? diskboot_menu() : NULL);
 	prompt_loop();
 }

@@ -49,22 +49,17 @@ void diskboot_find_root(uint8_t partition)
 	printf("Disk boot: BIOS drive %02xh, root (%s)\n", biosdisk_boot_drive, root_dev);
 }
 
-void diskboot_run_menu(void)
+const char *diskboot_menu(void)
 {
-	char line[64];
+	static char name[64];
 
 	if (!root_dev[0])
-		return;
+		return NULL;
 	strlcpy(file_root_device, root_dev, sizeof(file_root_device));
 	if (!menu_found) {
 		printf("No %s on (%s)\n", DISKBOOT_MENU, root_dev);
-		return;
+		return NULL;
 	}
-	if (!command_find("configfile")) {
-		printf("Found (%s)%s (this build has no configfile command to run it)\n",
-		       root_dev, DISKBOOT_MENU);
-		return;
-	}
-	snprintf(line, sizeof(line), "configfile (%s)%s", root_dev, DISKBOOT_MENU);
-	shell_execute(line);
+	snprintf(name, sizeof(name), "(%s)%s", root_dev, DISKBOOT_MENU);
+	return name;
 }

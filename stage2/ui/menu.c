@@ -2,6 +2,7 @@
  * VGA console understands too), or as a numbered list on a dumb terminal, and boots entries. */
 #include "ui/menu.h"
 #include "ui/command.h"
+#include "ui/server_config.h"
 #include "ui/lineedit.h"
 #include "services/console.h"
 #include "services/heap.h"
@@ -375,7 +376,8 @@ static void menu_show(struct menu *m)
 	}
 }
 
-int menu_load(const char *name)
+/* Load and parse a menu.lst and run its global commands; *out is the menu (menu_free + free). */
+static int menu_read(const char *name, struct menu **out)
 {
 	void *data;
 	size_t len;
@@ -403,18 +405,64 @@ int menu_load(const char *name)
 		return cmd_fail(rc, name);
 	}
 	/* Commands before the first title (serial, terminal, ...) run now, as GRUB legacy did. */
+	depth++;
 	for (int i = 0; i < m->nglobal; i++) {
 		char buf[LINE_MAX_LEN];
 		strlcpy(buf, m->lines[i], sizeof(buf));
 		if (shell_execute(buf) < 0)
 			printf("%s:%d: the command above failed\n", name, m->line_no[i]);
 	}
+	depth--;
+	*out = m;
+	return 0;
+}
+
+/* Show m (returns only when it has no entries) and free it. */
+static void menu_run(struct menu *m)
+{
 	depth++;
 	menu_show(m);
 	depth--;
 	menu_free(m);
 	free(m);
+}
+
+int menu_load(const char *name)
+{
+	struct menu *m;
+	int rc = menu_read(name, &m);
+
+	if (rc < 0)
+		return rc;
+	menu_run(m);
 	return 0;
+}
+
+void menu_startup(const char *first)
+{
+	struct menu *preset = NULL;
+	bool loaded;
+
+	nchain = 0;
+	/* The preset runs first (its global commands); its entries wait for the search. */
+	if (menu_read(PRESET_MENU_NAME, &preset) < 0)
+		preset = NULL;
+	/* A disk boot's own menu.lst comes before what the server chooses. */
+	loaded = (first && menu_load(first) >= 0) || server_config_load(true) >= 0;
+	if (loaded || !preset) {
+		if (preset) {
+			menu_free(preset);
+			free(preset);
+		}
+		return;
+	}
+	if (preset->nentries) {
+		printf("No configuration file loaded: the preset menu's entries\n");
+		menu_run(preset);
+	} else {
+		menu_free(preset);
+		free(preset);
+	}
 }
 
 static int cmd_configfile(int argc, char **argv)

@@ -317,12 +317,14 @@ class Lab:
         # in.tftpd logs through syslog only; its stderr still lands in the log file.
         return self.spawn(name, argv, ns=ns, ready=self._udp_listening(69, addr, ns))
 
-    def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd"):
-        """ISC dhcpd on the bridge (same range/router as dnsmasq)."""
+    def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd", extra=""):
+        """ISC dhcpd on the bridge (same range/router as dnsmasq); extra is more
+        dhcpd.conf text at the top level (option definitions and values)."""
         conf = os.path.join(self.logdir, f"{name}.conf")
         leases = os.path.join(self.logdir, f"{name}.leases")
         with open(conf, "w") as f:
-            f.write(f"""default-lease-time 3600;
+            f.write(f"""{extra}
+default-lease-time 3600;
 max-lease-time 7200;
 authoritative;
 subnet {LAB_NET}.0 netmask 255.255.255.0 {{
