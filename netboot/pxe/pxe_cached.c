@@ -2,6 +2,7 @@
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include "net/net.h"
+#include "net/netstack.h"
 #include "pxe/pxe_core.h"
 
 /* Ask the ROM for one cached packet and copy it out of the ROM's buffer after checking the size
@@ -27,6 +28,11 @@ int pxe_read_cached_info(void)
 	len = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
 	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;
+	/* Kept as our own DHCP client keeps its reply (a Multiboot 2 kernel's network tag). */
+	if ((size_t)len <= sizeof(dhcp_last_reply)) {
+		memcpy(dhcp_last_reply, pkt, (size_t)len);
+		dhcp_last_reply_len = (size_t)len;
+	}
 	/* A proxyDHCP/boot-server reply, where there was one, names the boot server and file. */
 	len = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
 	if (len > 0 && bootp_parse(pkt, (size_t)len, &reply) == 0) {
