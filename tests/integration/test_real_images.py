@@ -66,3 +66,21 @@ def test_memtest86plus_linux_format(osprey, tftp_root):
     assert "Linux" in out and "Error" not in out, out
     m.sendline("boot")
     m.expect(r"Memtest86\+ v6", 60)
+
+
+def test_ipxe_lkrn_linux_format(osprey, tftp_root):
+    """Debian's ipxe.lkrn (package ipxe; Linux boot protocol 2.07) loads with `kernel` and
+    starts. Debian builds it without a serial console, so its proof of life is what it does:
+    its own DHCP and TFTP, then the PXE boot of the bootfile, osprey.0, whose banner comes
+    out a second time."""
+    lkrn = "/usr/lib/ipxe/ipxe.lkrn"
+    if not os.path.exists(lkrn):
+        lkrn = debian_file("ipxe", "boot/ipxe.lkrn")
+    shutil.copy(lkrn, tftp_root / "ipxe.lkrn")
+    m = osprey(mem=128)
+    out = m.cmd("kernel (nd)/ipxe.lkrn", timeout=T_LOAD)
+    assert re.search(r"Linux kernel, boot protocol 2\.07", out), out
+    m.sendline("boot")
+    m.expect("Starting Linux")
+    m.expect(r"osprey 0\.1 \(PXE NBP\)", 60)
+    m.expect(r"Network: 10\.0\.2\.15 from PXE", 30)
