@@ -10,7 +10,7 @@
 
 /* A fake source "(fake)": /a.bin and /b.bin hold a pattern; the file's name picks behaviour:
  * /nosize.* does not tell its size, /seek.* can seek, /liar.* announces one byte more than
- * it has, /missing.* does not exist. Reads return at most 1000 bytes. */
+ * it has, /under.* one byte less, /missing.* does not exist. Reads return at most 1000 bytes. */
 #define FAKE_LEN 70000
 struct fake_file {
 	size_t len, pos;
@@ -76,7 +76,7 @@ static int fake_open(struct file *f, const struct file_name *n)
 	f->priv = ff;
 	f->ops = strstr(n->path, "seek") ? &seek_ops : &stream_ops;
 	f->size_known = !strstr(n->path, "nosize");
-	f->size = ff->len + (strstr(n->path, "liar") ? 1 : 0);
+	f->size = ff->len + (strstr(n->path, "liar") ? 1 : 0) - (strstr(n->path, "under") ? 1 : 0);
 	opens++;
 	return 0;
 }
@@ -262,6 +262,7 @@ TEST(file_load_failures_leave_heap_as_it_was)
 	CHECK_EQ(len, 3000);
 	heap_free(p);
 	CHECK_EQ(file_load("(fake)/smallliar.bin", NULL, &p, &len), -E_IO);
+	CHECK_EQ(file_load("(fake)/smallunder.bin", NULL, &p, &len), -E_IO);   /* more than announced */
 	CHECK_EQ(file_load("(fake)/missing.bin", NULL, &p, &len), -E_NOENT);
 	CHECK_EQ(file_load("(fake)/a.bin", &gz, &p, &len), -E_TOOBIG);   /* not gzip: as it is */
 	fake_net_abort(true);
