@@ -35,6 +35,7 @@ struct image_type {
 	void (*unload)(struct image *img);
 };
 
+#define IMAGE_ORDER_MULTIBOOT2 5       /* before Multiboot 1: a kernel with both headers */
 #define IMAGE_ORDER_MULTIBOOT 10
 #define IMAGE_ORDER_LINUX 20
 #define IMAGE_ORDER_FALLBACK 90        /* formats recognised by little more than their size */

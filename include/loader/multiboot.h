@@ -22,6 +22,11 @@ int mb_modules_add(struct mb_modules *mods, const char *name, const char *string
 		   unsigned flags, size_t align);
 void mb_modules_free(struct mb_modules *mods);
 
+/* "FILE ARGS" on the heap (NULL when full): the kernel's command line as GRUB legacy gave it,
+ * for Multiboot 1 and 2 alike (Xen, for one, drops the first word unless the loader calls
+ * itself GRUB 2). */
+char *mb_file_and_args(const char *name, const char *args);
+
 /* One piece of the kernel to put in place at boot: filesz bytes from src to addr, then zeros
  * up to memsz. */
 struct mb_copy {

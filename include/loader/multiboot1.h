@@ -36,6 +36,14 @@ struct mb1_image {
  * segments, an entry point outside them. */
 int mb1_parse(const uint8_t *data, size_t len, struct mb1_image *img);
 
+/* Shared with Multiboot 2 (mb_layout.c), both adding to img's segments and range:
+ * the ELF32 program headers of data; or the address fields (header_addr, load_addr,
+ * load_end_addr, bss_end_addr) with the header found at img->header_offset. 0 or -E_* with
+ * err_detail set. */
+int mb_layout_elf(const uint8_t *data, size_t len, struct mb1_image *img);
+int mb_layout_addr(const uint8_t *data, size_t len, struct mb1_image *img, uint32_t header_addr,
+		   uint32_t load_addr, uint32_t load_end, uint32_t bss_end);
+
 /* The information structure (spec 3.3): offsets, flags and sizes. */
 #define MB1_BOOTLOADER_MAGIC 0x2BADB002u
 #define MB1_INFO_MEMORY 0x1u       /* mem_lower, mem_upper */
@@ -66,6 +74,10 @@ struct mb1_info_in {
 	uint32_t bootdev;
 };
 
+/* KiB of RAM from 0 (lower, at most 640) and from 1 MiB up to the first hole (upper), from the
+ * map (Multiboot 1 mem_lower/mem_upper, Multiboot 2 basic memory information). */
+void mb_mem_sizes(const struct memmap_entry *mmap, unsigned n, uint32_t *lower, uint32_t *upper);
+
 /* Bytes mb1_info_build needs for in. */
 size_t mb1_info_size(const struct mb1_info_in *in);
 /* Build the structure and everything it points to in buf (mb1_info_size bytes, zeroed here),
@@ -78,5 +90,9 @@ void mb1_info_build(uint8_t *buf, uint32_t base, const struct mb1_info_in *in);
  * naming the segment and the reason. */
 int mb1_check_place(const struct mb1_seg *seg, unsigned nseg, const struct memmap *map,
 		    uint32_t avoid_start, uint32_t avoid_end);
+
+/* Take each segment's destination above 1 MiB out of the heap (reserved[i], NULL below 1 MiB;
+ * the caller frees them). -E_NOMEM with err_detail when one is in use. */
+int mb_reserve(const struct mb1_image *mi, void *reserved[MB1_MAX_SEGS]);
 
 #endif

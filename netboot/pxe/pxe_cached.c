@@ -28,9 +28,12 @@ int pxe_read_cached_info(void)
 	len = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
 	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;
-	/* Kept whole for the options only it carries (150, 209, 210: the configuration file). */
-	memcpy(dhcp_last_reply, pkt, MIN((size_t)len, sizeof(dhcp_last_reply)));
-	dhcp_last_reply_len = MIN((size_t)len, sizeof(dhcp_last_reply));
+	/* Kept whole as our own DHCP client keeps its reply: for the options only it carries (150,
+	 * 209, 210: the configuration file) and a Multiboot 2 kernel's network tag. */
+	if ((size_t)len <= sizeof(dhcp_last_reply)) {
+		memcpy(dhcp_last_reply, pkt, (size_t)len);
+		dhcp_last_reply_len = (size_t)len;
+	}
 	/* A proxyDHCP/boot-server reply, where there was one, names the boot server and file. */
 	len = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
 	if (len > 0 && bootp_parse(pkt, (size_t)len, &reply) == 0) {

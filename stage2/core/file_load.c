@@ -10,6 +10,36 @@
 #define READ_CHUNK (64 * 1024)
 #define DEFAULT_ALIGN 4096
 
+/* The last part of a file name ("(nd)/boot/initrd.img" -> "initrd.img"), for messages. */
+static const char *base_name(const char *name)
+{
+	const char *b = name;
+
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == ')')
+			b = p + 1;
+	return *b ? b : name;
+}
+
+/* err_detail for a file that does not fit: its size when known (size_known: refused before
+ * any data was read), and the largest block the load could have had. */
+static void too_big_detail(const char *name, bool size_known, uint64_t size, uintptr_t below,
+			   size_t align)
+{
+	char have[24], want[24], limit[32] = "";
+
+	size_format(want, sizeof(want), size);
+	size_format(have, sizeof(have), heap_largest_free_below(below, align));
+	if (below != UINTPTR_MAX)
+		snprintf(limit, sizeof(limit), " below 0x%lx", (unsigned long)below);
+	if (size_known)
+		snprintf(err_detail, sizeof(err_detail), "%s is %s; %s free%s", base_name(name), want,
+			 have, limit);
+	else
+		snprintf(err_detail, sizeof(err_detail), "%s is larger than the %s free%s",
+			 base_name(name), have, limit);
+}
+
 /* Read the rest of f into buf (room bytes) with progress; returns bytes read or -E_*. */
 static int64_t read_all(struct file *f, const char *name, uint8_t *buf, size_t room)
 {
@@ -57,7 +87,9 @@ static int load_raw(const char *name, const struct load_opts *opts, void **data,
 	if (rc < 0)
 		return rc;
 	if (f.size_known) {
+		/* Checked before the first byte is read: a file that cannot fit is never transferred. */
 		if (f.size >= SIZE_MAX) {
+			too_big_detail(name, true, f.size, below, align);
 			rc = -E_TOOBIG;
 			goto err_close;
 		}
@@ -69,12 +101,20 @@ static int load_raw(const char *name, const struct load_opts *opts, void **data,
 	}
 	buf = room ? heap_alloc_below(room, align, below) : heap_alloc_below(1, align, below);
 	if (!buf) {
+		too_big_detail(name, f.size_known, f.size, below, align);
 		rc = -E_TOOBIG;
 		goto err_close;
 	}
 	got = read_all(&f, name, buf, room);
 	if (got < 0) {
 		rc = (int)got;
+		if (rc == -E_TOOBIG && f.size_known) {
+			rc = -E_IO;                 /* more data than the server announced */
+		} else if (rc == -E_TOOBIG) {
+			heap_free(buf);             /* so the detail counts the room it had */
+			buf = NULL;
+			too_big_detail(name, false, 0, below, align);
+		}
 		goto err_free;
 	}
 	if (f.size_known && (uint64_t)got != f.size) {

@@ -33,6 +33,16 @@ static void append_size(char *buf, size_t size, size_t *pos, uint64_t bytes)
 	}
 }
 
+void size_format(char *buf, size_t size, uint64_t bytes)
+{
+	size_t pos = 0;
+
+	if (!buf || size == 0)
+		return;
+	buf[0] = '\0';
+	append_size(buf, size, &pos, bytes);
+}
+
 void progress_format(const struct progress *p, uint64_t now_ms, char *buf, size_t size)
 {
 	size_t pos = 0;

@@ -28,27 +28,6 @@ static void mb1_unload(struct image *img)
 	img->priv = NULL;
 }
 
-/* Take the destinations of the segments above 1 MiB out of the heap, so nothing loaded from now
- * on (modules, the information structure) sits where a segment will be copied. Below 1 MiB
- * only osprey itself lives, and mb1_check_place kept the segments off it. */
-static int reserve(struct mb1_state *st)
-{
-	for (unsigned i = 0; i < st->mi.nseg; i++) {
-		const struct mb1_seg *s = &st->mi.seg[i];
-		if (s->addr < 0x100000)
-			continue;
-		st->reserved[i] = heap_alloc_at(s->addr, s->memsz);
-		if (!st->reserved[i]) {
-			snprintf(err_detail, sizeof(err_detail),
-				 "Multiboot: segment 0x%x-0x%x is in memory osprey already uses "
-				 "(the loaded file itself: give the machine more memory)",
-				 (unsigned)s->addr, (unsigned)(s->addr + s->memsz - 1));
-			return -E_NOMEM;
-		}
-	}
-	return 0;
-}
-
 static int mb1_probe(struct image *img)
 {
 	struct mb1_state *st;
@@ -64,7 +43,7 @@ static int mb1_probe(struct image *img)
 				     (uint32_t)(uintptr_t)_start_image, (uint32_t)(uintptr_t)_end);
 	img->priv = st;
 	if (rc == 0)
-		rc = reserve(st);
+		rc = mb_reserve(&st->mi, st->reserved);
 	if (rc < 0) {
 		mb1_unload(img);
 		return rc;
@@ -83,17 +62,6 @@ static int mb1_module(struct image *img, const char *name, const char *string, u
 	return mb_modules_add(&st->mods, name, string, flags, 4096);
 }
 
-/* "FILE ARGS", as GRUB legacy passed it (kernels such as Xen skip the first word). */
-static char *file_and_args(const struct image *img)
-{
-	size_t n = strlen(img->name) + strlen(img->cmdline) + 2;
-	char *s = heap_alloc(n, 16);
-
-	if (s)
-		snprintf(s, n, "%s%s%s", img->name, img->cmdline[0] ? " " : "", img->cmdline);
-	return s;
-}
-
 static int mb1_boot(struct image *img)
 {
 	struct mb1_state *st = img->priv;
@@ -108,7 +76,7 @@ static int mb1_boot(struct image *img)
 	in.mods = mods;
 	in.nmods = st->mods.n;
 	/* A network boot has no BIOS boot drive to report: boot_device stays clear. */
-	char *cmdline = file_and_args(img);
+	char *cmdline = mb_file_and_args(img->name, img->cmdline);
 	if (!cmdline)
 		return -E_NOMEM;
 	in.cmdline = cmdline;

@@ -29,12 +29,11 @@ static uint32_t put_str(uint8_t *buf, uint32_t base, size_t *at, const char *s)
 	return addr;
 }
 
-/* KiB of RAM from 0 (lower, at most 640) and from 1 MiB to the first hole (upper). */
-static void mem_sizes(const struct mb1_info_in *in, uint32_t *lower, uint32_t *upper)
+void mb_mem_sizes(const struct memmap_entry *mmap, unsigned n, uint32_t *lower, uint32_t *upper)
 {
 	*lower = *upper = 0;
-	for (unsigned i = 0; i < in->nmmap; i++) {
-		const struct memmap_entry *e = &in->mmap[i];
+	for (unsigned i = 0; i < n; i++) {
+		const struct memmap_entry *e = &mmap[i];
 		uint64_t end = e->base + e->length;
 		if (e->type != E820_RAM)
 			continue;
@@ -52,7 +51,7 @@ void mb1_info_build(uint8_t *buf, uint32_t base, const struct mb1_info_in *in)
 	size_t at = MB1_INFO_SIZE;
 
 	memset(buf, 0, mb1_info_size(in));
-	mem_sizes(in, &lower, &upper);
+	mb_mem_sizes(in->mmap, in->nmmap, &lower, &upper);
 	put_le32(buf + 4, lower);
 	put_le32(buf + 8, upper);
 	if (in->has_bootdev) {

@@ -44,3 +44,13 @@ void mb_modules_free(struct mb_modules *mods)
 	}
 	mods->n = 0;
 }
+
+char *mb_file_and_args(const char *name, const char *args)
+{
+	size_t n = strlen(name) + strlen(args) + 2;
+	char *s = heap_alloc(n, 16);
+
+	if (s)
+		snprintf(s, n, "%s%s%s", name, args[0] ? " " : "", args);
+	return s;
+}

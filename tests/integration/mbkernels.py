@@ -8,12 +8,34 @@ import subprocess
 
 KERNELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernels")
 MB1_MAGIC = 0x1BADB002
+MB2_MAGIC = 0xE85250D6
 
 
 def build_mb1(outdir):
     """mb1.elf and mb1_aout.bin in outdir (gcc -m32 + ld, as the kernel's build.sh does)."""
     subprocess.run([os.path.join(KERNELS, "mb1", "build.sh"), str(outdir)], check=True)
     return os.path.join(outdir, "mb1.elf"), os.path.join(outdir, "mb1_aout.bin")
+
+
+def build_mb2(outdir):
+    """mb2.elf (Multiboot 2 and 1 headers) and mb2_aout.bin (address tag) in outdir."""
+    subprocess.run([os.path.join(KERNELS, "mb2", "build.sh"), str(outdir)], check=True)
+    return os.path.join(outdir, "mb2.elf"), os.path.join(outdir, "mb2_aout.bin")
+
+
+def mb2_tag(type_, fields=(), optional=False):
+    """One Multiboot 2 header tag: type, flags, size, u32 fields, padded to 8 bytes."""
+    body = struct.pack("<HHI", type_, 1 if optional else 0, 8 + 4 * len(fields))
+    body += b"".join(struct.pack("<I", f) for f in fields)
+    return body.ljust((len(body) + 7) & ~7, b"\0")
+
+
+def mb2_header(tags, checksum_delta=0):
+    """A Multiboot 2 header (i386) with tags (mb2_tag bytes) and the end tag."""
+    body = b"".join(tags) + mb2_tag(0)
+    length = 16 + len(body)
+    return struct.pack("<IIII", MB2_MAGIC, 0, length,
+                       (-(MB2_MAGIC + length) + checksum_delta) & 0xFFFFFFFF) + body
 
 
 def mb1_header(flags, checksum_delta=0):
@@ -38,17 +60,18 @@ def elf32(segments, entry, header):
     return head + body
 
 
-def read_report(m, timeout=60):
-    """The test kernel's lines up to "MB1 done" as a list of (what, {key: value}, text)."""
-    m.expect(r"MB1 done", timeout)
+def read_report(m, timeout=60, prefix="MB1"):
+    """The test kernel's lines up to "MB1 done" (or prefix's) as a list of
+    (what, {key: value}, text)."""
+    m.expect(rf"{prefix} done", timeout)
     text = m.transcript()
-    text = text[text.index("MB1 start"):]
+    text = text[text.index(f"{prefix} start"):]
     out = []
     for ln in text.replace("\r", "").split("\n"):
-        if not ln.startswith("MB1 "):
+        if not ln.startswith(prefix + " "):
             continue
-        body = ln[4:]
-        if body.startswith(("cmdline=", "loader=")):
+        body = ln[len(prefix) + 1:]
+        if body.startswith(("cmdline=", "loader=", "nethex=")):
             name, val = body.split("=", 1)
             out.append((name, {}, val))
             continue

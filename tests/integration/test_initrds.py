@@ -1,9 +1,14 @@
 """Linux completions: a Debian kernel boots with three initrds joined 4-byte aligned (the busybox
 initramfs, an uncompressed cpio of odd length, a gzip cpio that replaces /init); a zImage is
-refused by name. One boot."""
+refused by name; a file larger than RAM is refused, as kernel and as initrd, before it is
+transferred (its size from TFTP's tsize); a command line longer than the kernel's cmdline_size
+is refused. One boot."""
 
 import gzip
+import os
 import re
+import struct
+import time
 
 import pytest
 
@@ -44,13 +49,53 @@ def test_three_initrds_and_zimage(osprey, tftp_root):
     kernel = bytearray((tftp_root / "vmlinuz").read_bytes())
     kernel[0x211] &= ~0x01                       # loadflags: not LOADED_HIGH, a zImage
     (tftp_root / "zimage").write_bytes(bytes(kernel[:64 * 1024]))
+    # The Debian kernel says cmdline_size 2047, more than the prompt's 1023-character line can
+    # carry: this copy says 255 (the value before protocol 2.06), everything else unchanged.
+    assert struct.unpack_from("<I", kernel, 0x238)[0] == 2047
+    kernel[0x211] |= 0x01
+    struct.pack_into("<I", kernel, 0x238, 255)
+    (tftp_root / "vmlinuz-255").write_bytes(bytes(kernel))
+    # 1 GiB, sparse, in a 256 MiB machine: QEMU's TFTP announces its size (tsize), so osprey
+    # can refuse it before the first data block. Sent whole it would take 15 s or more.
+    huge = tftp_root / "huge.img"
+    with open(huge, "wb"):
+        pass
+    os.truncate(huge, 1 << 30)
 
     m = osprey()
+
+    def refused_fast(line, what):
+        start = time.monotonic()
+        out = m.cmd(line, timeout=T_LOAD)
+        took = time.monotonic() - start
+        got = re.search(r"Error: \(nd\)/huge.img: too large \(huge.img is 1.00 GiB; "
+                        r"(\d+)\.\d\d MiB free( below 0x[0-9a-f]+)?\)", out)
+        assert got, out
+        assert 100 < int(got.group(1)) < 256, out               # the free RAM, not a made-up figure
+        assert "huge.img: " not in out.replace("Error: (nd)/huge.img: ", ""), out   # no progress line
+        assert took < 2, f"{what}: refused after {took:.1f} s"
+        return out, got
+
+    out, got = refused_fast("kernel (nd)/huge.img", "kernel")
+    assert got.group(2) is None, out                            # a kernel has no address limit
     out = m.cmd("kernel (nd)/zimage", timeout=T_LOAD)
     assert "Error: (nd)/zimage: not supported (a Linux zImage (not a bzImage): " \
            "osprey boots bzImage kernels only)" in out, out
+    # cmdline_size 255: 256 bytes refused with the limit named, 255 bytes taken.
+    long_args = "console=ttyS0 osprey.pad=" + "x" * (256 - len("console=ttyS0 osprey.pad="))
+    assert len(long_args) == 256
+    out = m.cmd("kernel (nd)/vmlinuz-255 " + long_args, timeout=T_LOAD)
+    assert [l for l in out.splitlines() if l.startswith("Error:")] == [
+        "Error: (nd)/vmlinuz-255: too large (command line longer than the 255 bytes this kernel "
+        "accepts)"], out
+    out = m.cmd("kernel (nd)/vmlinuz-255 " + long_args[:255], timeout=T_LOAD)
+    assert "Linux kernel, boot protocol" in out and "Error" not in out, out
     out = m.cmd("kernel (nd)/vmlinuz console=ttyS0 panic=-1 osprey.test=three", timeout=T_LOAD)
     assert "Linux kernel, boot protocol" in out, out
+    # As an initrd: the free RAM below the kernel's initrd_addr_max; alone and after another file.
+    out, got = refused_fast("initrd (nd)/huge.img", "initrd")
+    assert got.group(2) == " below 0x80000000", out             # Debian: initrd_addr_max 0x7fffffff
+    out, got = refused_fast("initrd (nd)/initrd.img (nd)/huge.img", "initrd, second file")
     out = m.cmd("initrd (nd)/initrd.img (nd)/missing.cpio", timeout=T_LOAD)
     assert re.search(r"Error: \(nd\)/missing.cpio: ", out), out
     out = m.cmd("initrd (nd)/initrd.img (nd)/second.cpio (nd)/third.cpio.gz", timeout=T_LOAD)

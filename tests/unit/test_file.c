@@ -10,7 +10,7 @@
 
 /* A fake source "(fake)": /a.bin and /b.bin hold a pattern; the file's name picks behaviour:
  * /nosize.* does not tell its size, /seek.* can seek, /liar.* announces one byte more than
- * it has, /missing.* does not exist. Reads return at most 1000 bytes. */
+ * it has, /under.* one byte less, /missing.* does not exist. Reads return at most 1000 bytes. */
 #define FAKE_LEN 70000
 struct fake_file {
 	size_t len, pos;
@@ -18,7 +18,7 @@ struct fake_file {
 	bool open;
 };
 static struct fake_file files[4];
-static int opens, closes;
+static int opens, closes, reads;
 
 static uint8_t pattern(uint8_t seed, size_t i)
 {
@@ -30,6 +30,7 @@ static int fake_read(struct file *f, void *buf, size_t len)
 	struct fake_file *ff = f->priv;
 	size_t n = MIN(MIN(len, (size_t)1000), ff->len - ff->pos);
 
+	reads++;
 	for (size_t i = 0; i < n; i++)
 		((uint8_t *)buf)[i] = pattern(ff->seed, ff->pos + i);
 	ff->pos += n;
@@ -75,7 +76,7 @@ static int fake_open(struct file *f, const struct file_name *n)
 	f->priv = ff;
 	f->ops = strstr(n->path, "seek") ? &seek_ops : &stream_ops;
 	f->size_known = !strstr(n->path, "nosize");
-	f->size = ff->len + (strstr(n->path, "liar") ? 1 : 0);
+	f->size = ff->len + (strstr(n->path, "liar") ? 1 : 0) - (strstr(n->path, "under") ? 1 : 0);
 	opens++;
 	return 0;
 }
@@ -209,6 +210,40 @@ TEST(file_load_below_and_align)
 	CHECK_EQ(file_load("(fake)/a.bin", &lo, &p, &len), -E_TOOBIG);
 }
 
+TEST(file_load_too_big_refused_before_reading)
+{
+	struct load_opts lo = { 0 };
+	char want[160];
+	void *p;
+	size_t len;
+
+	heap_setup();
+	lo.below = (uintptr_t)heap_mem + 40960;          /* 40 KiB of room below the limit */
+	err_detail[0] = 0;
+	reads = 0;
+	/* Size known (68 KiB): refused with no read at all, the detail names size and room. */
+	CHECK_EQ(file_load("(fake)/dir/a.bin", &lo, &p, &len), -E_TOOBIG);
+	CHECK_EQ(reads, 0);
+	snprintf(want, sizeof(want), "a.bin is 68 KiB; 40 KiB free below 0x%lx", (unsigned long)lo.below);
+	CHECK_STR(err_detail, want);
+	/* Size unknown: read until the room is full, then the same kind of detail. */
+	err_detail[0] = 0;
+	CHECK_EQ(file_load("(fake)/nosize.bin", &lo, &p, &len), -E_TOOBIG);
+	CHECK(reads > 0);
+	snprintf(want, sizeof(want), "nosize.bin is larger than the 40 KiB free below 0x%lx",
+		 (unsigned long)lo.below);
+	CHECK_STR(err_detail, want);
+	/* No limit: the room is the largest free block, no address. */
+	void *fill = heap_alloc(HEAP_SIZE - 65536, 4096);
+	CHECK(fill != NULL);
+	reads = 0;
+	CHECK_EQ(file_load("(fake)/a.bin", NULL, &p, &len), -E_TOOBIG);
+	CHECK_EQ(reads, 0);
+	CHECK_STR(err_detail, "a.bin is 68 KiB; 64 KiB free");
+	heap_free(fill);
+	err_detail[0] = 0;
+}
+
 TEST(file_load_failures_leave_heap_as_it_was)
 {
 	struct load_opts gz = { .flags = LOAD_GUNZIP };
@@ -227,6 +262,7 @@ TEST(file_load_failures_leave_heap_as_it_was)
 	CHECK_EQ(len, 3000);
 	heap_free(p);
 	CHECK_EQ(file_load("(fake)/smallliar.bin", NULL, &p, &len), -E_IO);
+	CHECK_EQ(file_load("(fake)/smallunder.bin", NULL, &p, &len), -E_IO);   /* more than announced */
 	CHECK_EQ(file_load("(fake)/missing.bin", NULL, &p, &len), -E_NOENT);
 	CHECK_EQ(file_load("(fake)/a.bin", &gz, &p, &len), -E_TOOBIG);   /* not gzip: as it is */
 	fake_net_abort(true);
