@@ -3,6 +3,7 @@ ISO that make builds boot in QEMU to the prompt, see their boot disk as the root
 the Debian kernel over the network; the ISO also boots as a hard disk (hybrid MBR)."""
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -65,6 +66,10 @@ def test_iso_boots_kernel_over_network(machines, builddir, tftp_root, tmp_path):
     m.expect(r"osprey \S+ \(disk boot\)", T_PROMPT)
     m.expect(r"Disk boot: BIOS drive 80h, root \(hd0\)")
     m.wait_prompt()
+    # The ISO 9660 filesystem read through 512-byte sectors (Rock Ridge names).
+    stage2_size = os.path.getsize(os.path.join(builddir, "stage2", "stage2"))
+    out = m.cmd("ls (hd0)/boot/osprey")
+    assert re.search(rf"stage2\s+{stage2_size}\b", out), out
     m.close()
     m = machines(name="iso-cd", tftp_root=tftp_root, boot="d",
                  extra_args=["-drive", f"file={iso},media=cdrom,readonly=on"])
@@ -74,6 +79,11 @@ def test_iso_boots_kernel_over_network(machines, builddir, tftp_root, tmp_path):
     m.wait_prompt()
     out = m.cmd("root")
     assert "root (cd0)" in out, out
+    # (cd0) reads the CD's own files (2048-byte sectors).
+    out = m.cmd("ls (cd0)/")
+    assert re.search(r"boot/", out), out
+    out = m.cmd("ls /boot/osprey")
+    assert re.search(rf"stage2\s+{stage2_size}\b", out), out
     assert "osprey.test=ABC" in m.boot_linux()
 
 

@@ -147,3 +147,74 @@ def test_disk_blocklists_mbr_gpt_fat(machines, builddir, tmp_path, fixtures_dir)
         hashlib.sha256(open(os.path.join(fixtures_dir, "initrd.img"), "rb").read()).hexdigest()
     cmdline = m.boot_linux(nd_kernel="/boot/vmlinuz", nd_initrd="(hd0,1)/boot/initrd.img")
     assert "osprey.test=ABC" in cmdline
+
+
+def make_ext_partition(path, tmp_path, start, sectors, mkfs, files, extra=()):
+    """mkfs (mkfs.ext2 / mkfs.ext4, default features plus extra) of a partition image filled
+    with mke2fs -d from files {path in the fs: bytes or a host file name}, copied to sector
+    start of the disk at path."""
+    part, root = str(tmp_path / f"ext{start}.img"), tmp_path / f"root{start}"
+    for name, data in files.items():
+        dst = root / name.lstrip("/")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            dst.write_bytes(data)
+        else:
+            shutil.copyfile(data, dst)
+    with open(part, "wb") as f:
+        f.truncate(sectors * 512)
+    subprocess.run([need(mkfs), "-q", *extra, "-d", str(root), part], check=True,
+                   capture_output=True)
+    with open(part, "rb") as src, open(path, "r+b") as dst:
+        dst.seek(start * 512)
+        shutil.copyfileobj(src, dst)
+
+
+def test_disk_ext_iso(machines, builddir, tmp_path, fixtures_dir):
+    """One boot, two IDE disks: (hd0) with ext4 (default features: extents, 64bit, flex_bg,
+    metadata_csum) holding the Debian kernel and initrd, ext2, ext4 with inline_data and an
+    ext2 with a corrupt superblock; (hd1) is osprey.iso (ISO 9660 with Rock Ridge). ls and cat
+    read ext2 and the ISO; the refused feature and the bad superblock give their message and
+    the prompt; the kernel and initrd load from ext4 and boot."""
+    disk, iso = str(tmp_path / "ext.img"), str(tmp_path / "osprey.iso")
+    shutil.copyfile(os.path.join(builddir, "stage2", "osprey.iso"), iso)
+    with open(disk, "wb") as f:
+        f.truncate(48 * MiB)
+    sfdisk(disk, "label: dos\n"
+                 "start=2048, size=65536, type=83\n"
+                 "start=67584, size=8192, type=83\n"
+                 "start=75776, size=8192, type=83\n"
+                 "start=83968, size=8192, type=83\n")
+    make_ext_partition(disk, tmp_path, 2048, 65536, "mkfs.ext4",
+                       {"boot/vmlinuz": os.path.join(fixtures_dir, "vmlinuz"),
+                        "boot/initrd.img": os.path.join(fixtures_dir, "initrd.img")})
+    make_ext_partition(disk, tmp_path, 67584, 8192, "mkfs.ext2",
+                       {"etc/motd": b"hello from ext2\n", "a/b/c/d/e/f/deep": b"deep\n"})
+    make_ext_partition(disk, tmp_path, 75776, 8192, "mkfs.ext4", {"x": b"inline\n"},
+                       extra=("-O", "inline_data"))
+    make_ext_partition(disk, tmp_path, 83968, 8192, "mkfs.ext2", {"x": b"x\n"})
+    write_at(disk, 83968 * 512 + 1024 + 0x18, b"\x28")   # s_log_block_size 40
+    m = machines(name="disks-ext", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
+                 extra_args=["-drive", f"file={disk},format=raw,if=ide,index=0",
+                             "-drive", f"file={iso},format=raw,if=ide,index=1"])
+    m.boot_to_prompt()
+    out = m.cmd("ls (hd0,1)/")
+    assert "etc/" in out and "a/" in out and "lost+found/" in out, out
+    out = m.cmd("cat (hd0,1)/etc/motd")
+    assert "hello from ext2" in out, out
+    out = m.cmd("cat (hd0,1)/a/b/c/d/e/f/deep")
+    assert "deep" in out and "Error" not in out, out
+    out = m.cmd("cat (hd0,2)/x")
+    assert "Error" in out and "ext4 feature 'inline_data' not supported" in out, out
+    out = m.cmd("ls (hd0,3)/")
+    assert "Error" in out and "superblock is corrupt" in out, out
+    stage2_size = os.path.getsize(os.path.join(builddir, "stage2", "stage2"))
+    out = m.cmd("ls (hd1)/boot/osprey")
+    assert "stage2" in out and str(stage2_size) in out, out
+    out = m.cmd("ls (hd0,0)/boot")
+    assert "vmlinuz" in out and str(os.path.getsize(os.path.join(fixtures_dir, "vmlinuz"))) \
+        in out, out
+    out = m.cmd("root (hd0,0)")
+    assert "Error" not in out, out
+    cmdline = m.boot_linux(nd_kernel="/boot/vmlinuz", nd_initrd="(hd0,0)/boot/initrd.img")
+    assert "osprey.test=ABC" in cmdline
