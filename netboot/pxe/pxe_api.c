@@ -104,6 +104,11 @@ bool pxe_present(void)
 	return state == PXE_ACTIVE;
 }
 
+bool pxe_loaded(void)
+{
+	return state == PXE_ACTIVE || state == PXE_NIC_RELEASED;
+}
+
 enum pxe_state pxe_get_state(void)
 {
 	return state;
