@@ -91,6 +91,8 @@ const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const stru
 
 /* Close the NIC in use (it reopens on the next frame). */
 void netdev_close(void);
+/* Close the NIC in use and use none (net_dev NULL): files then go through the PXE ROM. */
+void netdev_release(void);
 /* The linked driver that runs NICs through the PXE ROM (undi), or NULL. */
 const struct nic_driver *netdev_rom_driver(void);
 

@@ -16,6 +16,8 @@
 #define PXENV_UNDI_TRANSMIT 0x0008
 #define PXENV_UNDI_GET_INFORMATION 0x000c
 #define PXENV_UNDI_ISR 0x0014
+#define PXENV_UDP_OPEN 0x0030
+#define PXENV_UDP_CLOSE 0x0031
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
 #define PXENV_TFTP_READ 0x0022
@@ -166,6 +168,10 @@ int pxe_release_nic(void);
  * driver must be quiet first. 0 (also when it was never released), -E_NODEV with no stack left,
  * else the failing call's -E_* (printed). */
 int pxe_reopen_nic(void);
+/* Have the ROM's own stack (its TFTP API) drive the NIC again after osprey closed its UNDI:
+ * PXENV_UDP_OPEN (from ip, host order; 0 keeps the ROM's) then PXENV_UDP_CLOSE (see pxe_api.c).
+ * Returns 0 or -E_* (-E_NODEV when the stack is not active). */
+int pxe_restart_stack(uint32_t ip);
 /* segment:offset of PXENV+ and of !PXE as validated (0 when that one is not known). */
 uint32_t pxe_pxenv_segoff(void);
 uint32_t pxe_bang_segoff(void);

@@ -44,6 +44,12 @@ void netdev_close(void)
 	netdev_shutdown();
 }
 
+void netdev_release(void)
+{
+	netdev_shutdown();
+	net_dev = NULL;
+}
+
 static void netdev_shutdown_hook(unsigned how)
 {
 	netdev_shutdown();

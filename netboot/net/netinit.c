@@ -218,6 +218,35 @@ int network_use_nic(int idx)
 	return 0;
 }
 
+/* ifconfig --driver=pxe: no osprey driver; files through the ROM's own TFTP API (tftp_file.c
+ * picks it when net_dev is NULL). The ROM's API runs its boot NIC, so only that NIC's settings
+ * stay valid: from another NIC the switch is refused. After a native driver had the NIC (the
+ * ROM shut its UNDI down) pxe_reopen_nic gives it back; after undi, its UNDI_CLOSE does; then
+ * the ROM's own stack is started on it again (pxe_restart_stack). */
+static int use_rom_api(void)
+{
+	int cur = netdev_in_use(), boot = nic_boot_index(nic_list, nic_count, &nic_boot);
+	int rc;
+
+	if (!pxe_loaded())
+		return -E_NODEV;
+	if (cur >= 0 && cur != boot)
+		return -E_BUSY;
+	netdev_release();
+	/* The list shows the NIC's own match again (`-` for one only undi could drive). */
+	if (boot >= 0)
+		nic_list[boot].drv = netdev_driver_for(&nic_list[boot].pci, &nic_list[boot].id);
+	if (rom_released) {
+		if ((rc = pxe_reopen_nic()) < 0)
+			return rc;
+		rom_released = false;
+	}
+	if ((rc = pxe_restart_stack(netconf.ip)) < 0)
+		return rc;
+	printf("NIC: none; files go through the PXE ROM's TFTP API\n");
+	return 0;
+}
+
 int network_use_driver(const char *name)
 {
 	const struct nic_driver *rom = netdev_rom_driver(), *drv;
@@ -225,6 +254,8 @@ int network_use_driver(const char *name)
 	int cur = netdev_in_use(), idx, rc;
 
 	netdev_scan();
+	if (!strcmp(name, NETWORK_ROM_API))
+		return use_rom_api();
 	/* Leaving UNDI: the ROM drives the NIC again and must let go once more. */
 	if (cur >= 0 && nic_list[cur].drv->uses_pxe)
 		rom_released = false;
