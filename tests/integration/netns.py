@@ -318,9 +318,12 @@ class Lab:
         return self.spawn(name, argv, ns=ns, ready=self._udp_listening(69, addr, ns))
 
     def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd"):
-        """ISC dhcpd on the bridge (same range/router as dnsmasq)."""
+        """ISC dhcpd on the bridge (same range/router as dnsmasq); bootfile=None: addresses
+        only (no next-server, no filename), as beside a ProxyDHCP server."""
         conf = os.path.join(self.logdir, f"{name}.conf")
         leases = os.path.join(self.logdir, f"{name}.leases")
+        boot = "" if bootfile is None else \
+            f'  next-server {next_server or LAB_ADDR};\n  filename "{bootfile}";\n'
         with open(conf, "w") as f:
             f.write(f"""default-lease-time 3600;
 max-lease-time 7200;
@@ -328,9 +331,7 @@ authoritative;
 subnet {LAB_NET}.0 netmask 255.255.255.0 {{
   range {DHCP_RANGE[0]} {DHCP_RANGE[1]};
   option routers {LAB_ADDR};
-  next-server {next_server or LAB_ADDR};
-  filename "{bootfile}";
-}}
+{boot}}}
 """)
         open(leases, "a").close()
         argv = ["dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases,
