@@ -53,6 +53,9 @@ struct nic_driver {
 	/* Claim pci (already matched by ID): enable it, reset the chip, read the MAC, fill nd->ops
 	 * and nd->priv. The chip stays quiet until open. Returns 0 or -E_*. */
 	int (*probe)(struct netdev *nd);
+	/* Drives the NIC through the PXE ROM (undi): matches no ID, is offered only for the ROM's
+	 * boot NIC (nic_offer_rom_driver), and the ROM must not be made to let go of the NIC. */
+	bool uses_pxe;
 };
 
 #define NIC_DRIVER(var)                                                                     \
@@ -85,6 +88,13 @@ int netdev_use(int idx);
 int netdev_in_use(void);
 /* The matching driver for a PCI device, or NULL. */
 const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const struct pci_id **id);
+
+/* Close the NIC in use (it reopens on the next frame). */
+void netdev_close(void);
+/* Close the NIC in use and use none (net_dev NULL): files then go through the PXE ROM. */
+void netdev_release(void);
+/* The linked driver that runs NICs through the PXE ROM (undi), or NULL. */
+const struct nic_driver *netdev_rom_driver(void);
 
 /* What the stack calls (open the device on first use). */
 int netdev_transmit(const void *frame, size_t len);

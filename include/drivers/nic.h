@@ -43,6 +43,11 @@ int nic_boot_index(const struct nic *list, int n, const struct nic_boot_hint *bo
  * better than another NIC would; else the first NIC with a driver that has not failed.
  * Returns the index, or -E_NODEV (why NIC_NONE). */
 int nic_choose(const struct nic *list, int n, const struct nic_boot_hint *boot, enum nic_why *why);
+/* Give the ROM's boot NIC the driver that runs it through the ROM (drv, matching entry id) when
+ * no native driver claims it, or always with force. Returns the boot NIC's index when it got drv,
+ * else -E_NODEV (no boot NIC known, no drv) or -E_BUSY (a native driver claims it). */
+int nic_offer_rom_driver(struct nic *list, int n, const struct nic_boot_hint *boot,
+			 const struct nic_driver *drv, const struct pci_id *id, bool force);
 /* Whether the ROM's cached DHCP lease may be used on list[idx]: when the ROM's MAC is known it
  * must be this NIC's; without it, only a NIC the ROM named by PCI location, or the only NIC. */
 bool nic_owns_lease(const struct nic *list, int n, int idx, const struct nic_boot_hint *boot);

@@ -19,4 +19,17 @@ int bootp_parse(const uint8_t *pkt, size_t len, struct netconf *nc);
  * Stops safely at the end of the buffer. */
 int dhcp_find_option(const uint8_t *pkt, size_t len, uint8_t code, const uint8_t **val);
 
+/* ProxyDHCP (PXE 2.1): an answer with no address (yiaddr 0) and option 60 "PXEClient...",
+ * well-formed (bootp_parse). */
+bool dhcp_is_proxy_reply(const uint8_t *pkt, size_t len);
+/* The PXE boot server a ProxyDHCP offer sends the client to (option 43): the first entry of
+ * PXE_BOOT_SERVERS with an address, else the first PXE_BOOT_MENU item asked of the offer's own
+ * server (siaddr, else option 54). Sets *type (the boot server type for PXE_BOOT_ITEM) and
+ * *server (host order); -E_NOENT when it names none. Never reads past len. */
+int dhcp_pxe_boot_item(const uint8_t *pkt, size_t len, uint16_t *type, uint32_t *server);
+/* A ProxyDHCP or boot server answer that names a boot file: its file and server (siaddr, else
+ * option 54 or 66, as bootp_parse) go into nc; -E_NOENT (nc untouched) when it names no file
+ * or is malformed. */
+int dhcp_take_boot_reply(const uint8_t *pkt, size_t len, struct netconf *nc);
+
 #endif

@@ -20,4 +20,14 @@ extern struct netconf netconf;
  * NIC it was given to). 0 when idx is already in use. Returns 0 or -E_*. */
 int network_use_nic(int idx);
 
+/* Drive the NIC with another driver: "undi" runs the PXE ROM's boot NIC through the ROM
+ * (-E_NODEV without a PXE stack in memory), a native driver's name takes that NIC (or the one in
+ * use) back from the ROM (-E_NOTSUP when that driver does not match it). The settings stay (the
+ * same NIC keeps its lease). Returns 0 or -E_*. */
+int network_use_driver(const char *name);
+/* The name network_use_driver takes for "no osprey driver: the PXE ROM's TFTP API" (-E_NODEV
+ * without a PXE stack, -E_BUSY when a NIC other than the PXE boot NIC is in use). */
+#define NETWORK_ROM_API "pxe"
+
+
 #endif

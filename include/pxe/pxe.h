@@ -13,6 +13,11 @@
 #define PXENV_UNDI_INITIALIZE 0x0003
 #define PXENV_UNDI_OPEN 0x0006
 #define PXENV_STOP_UNDI 0x0015
+#define PXENV_UNDI_TRANSMIT 0x0008
+#define PXENV_UNDI_GET_INFORMATION 0x000c
+#define PXENV_UNDI_ISR 0x0014
+#define PXENV_UDP_OPEN 0x0030
+#define PXENV_UDP_CLOSE 0x0031
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
 #define PXENV_TFTP_READ 0x0022
@@ -65,6 +70,56 @@ struct pxenv_undi_get_nic_type {
 	uint8_t spare[4];       /* slack past the 16-byte PCI info, in case a ROM writes more */
 } __attribute__((packed));
 
+/* The UNDI calls the undi driver makes (PXE 2.1 chapter 4). MAC_ADDR fields are 16 bytes. */
+struct pxenv_undi_get_information {
+	uint16_t status, base_io, int_number, max_tran_unit, hw_type, hw_addr_len;
+	uint8_t current_node_address[16], perm_node_address[16];
+	uint16_t rom_address, rx_buf_ct, tx_buf_ct;
+} __attribute__((packed));
+
+#define PXE_FLTR_DIRECTED 0x0001
+#define PXE_FLTR_BRDCST 0x0002
+struct pxenv_undi_open {
+	uint16_t status, open_flag, pkt_filter, mcast_count;
+	uint8_t mcast[8][16];
+} __attribute__((packed));
+
+/* Transmit buffer descriptor: the whole frame as the immediate block (no data blocks). */
+struct pxenv_undi_tbd {
+	uint16_t immed_length;
+	uint32_t xmit;          /* segment:offset */
+	uint16_t data_blk_count;
+	struct {
+		uint8_t ptr_type, rsvd;
+		uint16_t len;
+		uint32_t ptr;
+	} __attribute__((packed)) blk[8];
+} __attribute__((packed));
+
+#define PXE_P_UNKNOWN 0         /* the frame carries its own media header */
+struct pxenv_undi_transmit {
+	uint16_t status;
+	uint8_t protocol, xmit_flag;
+	uint32_t dest_addr, tbd;  /* segment:offset */
+	uint32_t reserved[2];
+} __attribute__((packed));
+
+/* PXENV_UNDI_ISR: func_flag in (START, PROCESS, GET_NEXT) and out (what was found). */
+#define PXENV_UNDI_ISR_IN_START 1
+#define PXENV_UNDI_ISR_IN_PROCESS 2
+#define PXENV_UNDI_ISR_IN_GET_NEXT 3
+#define PXENV_UNDI_ISR_OUT_OURS 0
+#define PXENV_UNDI_ISR_OUT_NOT_OURS 1
+#define PXENV_UNDI_ISR_OUT_DONE 0
+#define PXENV_UNDI_ISR_OUT_TRANSMIT 2
+#define PXENV_UNDI_ISR_OUT_RECEIVE 3
+#define PXENV_UNDI_ISR_OUT_BUSY 4
+struct pxenv_undi_isr {
+	uint16_t status, func_flag, buffer_length, frame_length, frame_header_length;
+	uint32_t frame;         /* segment:offset of this piece of the received frame */
+	uint8_t prot_type, pkt_type;
+} __attribute__((packed));
+
 struct pxenv_tftp_open {
 	uint16_t status;
 	uint8_t server_ip[4], gateway_ip[4];
@@ -91,6 +146,8 @@ struct pxenv_tftp_get_fsize {
 int pxe_find(void);
 /* True while the API can be used for TFTP and cached info (found, NIC not released). */
 bool pxe_present(void);
+/* True while the stack is in memory and callable (also after pxe_release_nic): UNDI can use it. */
+bool pxe_loaded(void);
 /* Call the API with a parameter block in low memory (the status word first). Returns 0 when AX
  * is PXENV_EXIT_SUCCESS and the status is 0, else an -E_* code: from the status, or -E_IO when
  * AX says failure with a zero status; -E_NODEV with no API. The block keeps the status. */
@@ -111,6 +168,10 @@ int pxe_release_nic(void);
  * driver must be quiet first. 0 (also when it was never released), -E_NODEV with no stack left,
  * else the failing call's -E_* (printed). */
 int pxe_reopen_nic(void);
+/* Have the ROM's own stack (its TFTP API) drive the NIC again after osprey closed its UNDI:
+ * PXENV_UDP_OPEN (from ip, host order; 0 keeps the ROM's) then PXENV_UDP_CLOSE (see pxe_api.c).
+ * Returns 0 or -E_* (-E_NODEV when the stack is not active). */
+int pxe_restart_stack(uint32_t ip);
 /* segment:offset of PXENV+ and of !PXE as validated (0 when that one is not known). */
 uint32_t pxe_pxenv_segoff(void);
 uint32_t pxe_bang_segoff(void);

@@ -23,12 +23,31 @@ const struct nic_driver *netdev_driver_for(const struct pci_dev *pci, const stru
 	return NULL;
 }
 
+const struct nic_driver *netdev_rom_driver(void)
+{
+	for_each_nic_driver(drv)
+		if (drv->uses_pxe)
+			return drv;
+	return NULL;
+}
+
 static void netdev_shutdown(void)
 {
 	if (net_dev && net_dev->is_open && net_dev->ops->close)
 		net_dev->ops->close(net_dev);
 	if (net_dev)
 		net_dev->is_open = false;
+}
+
+void netdev_close(void)
+{
+	netdev_shutdown();
+}
+
+void netdev_release(void)
+{
+	netdev_shutdown();
+	net_dev = NULL;
 }
 
 static void netdev_shutdown_hook(unsigned how)

@@ -51,6 +51,21 @@ int nic_choose(const struct nic *list, int n, const struct nic_boot_hint *boot, 
 	return -E_NODEV;
 }
 
+int nic_offer_rom_driver(struct nic *list, int n, const struct nic_boot_hint *boot,
+			 const struct nic_driver *drv, const struct pci_id *id, bool force)
+{
+	int b = nic_boot_index(list, n, boot);
+
+	if (b < 0 || !drv)
+		return -E_NODEV;
+	if (list[b].drv && list[b].drv != drv && !force)
+		return -E_BUSY;
+	list[b].drv = drv;
+	list[b].id = id;
+	list[b].failed = false;
+	return b;
+}
+
 bool nic_owns_lease(const struct nic *list, int n, int idx, const struct nic_boot_hint *boot)
 {
 	const struct nic *c;

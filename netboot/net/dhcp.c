@@ -8,6 +8,9 @@
 
 #define DHCP_SERVER_PORT 67
 #define DHCP_CLIENT_PORT 68
+#define PXE_BOOT_SERVER_PORT 4011         /* PXE 2.1: boot server requests go here */
+#define BOOT_SERVER_TRIES 3               /* each waits BOOT_SERVER_WAIT_S seconds */
+#define BOOT_SERVER_WAIT_S 2
 #define BOOTREQUEST 1
 #define BOOTREPLY 2
 
@@ -18,6 +21,7 @@
 #define BP_XID 4
 #define BP_SECS 8
 #define BP_FLAGS 10
+#define BP_CIADDR 12
 #define BP_YIADDR 16
 #define BP_CHADDR 28
 #define BP_MAGIC 236
@@ -37,6 +41,8 @@
 #define OPT_MAX_SIZE 57
 #define OPT_VENDOR_CLASS 60
 #define OPT_CLIENT_ID 61
+#define OPT_VENDOR_SPECIFIC 43
+#define PXE_SUB_BOOT_ITEM 71
 #define OPT_CLIENT_ARCH 93
 #define OPT_CLIENT_NDI 94
 #define OPT_USER_CLASS 77
@@ -48,7 +54,8 @@ size_t dhcp_last_reply_len;
 uint8_t dhcp_client_uuid[16];
 bool dhcp_client_uuid_known;
 
-enum dhcp_state { ST_SELECTING, ST_REQUESTING, ST_BOOTP };
+/* ST_BOOTSERVER: after the ACK, asking the PXE boot server a ProxyDHCP offer named (port 4011). */
+enum dhcp_state { ST_SELECTING, ST_REQUESTING, ST_BOOTP, ST_BOOTSERVER };
 
 static struct {
 	enum dhcp_state state;
@@ -59,6 +66,10 @@ static struct {
 	size_t rx_len;
 	uint8_t rx[UDP_PAYLOAD_MAX];
 	uint8_t tx[UDP_PAYLOAD_MAX];
+	size_t proxy_len;                   /* the first ProxyDHCP offer, 0: none yet */
+	uint8_t proxy[UDP_PAYLOAD_MAX];
+	uint16_t bs_type;                   /* the boot server asked in ST_BOOTSERVER */
+	uint32_t bs_server;
 } d;
 
 /* The DHCP message type of a packet (option 53), 0 for a plain BOOTP reply, -1 when malformed. */
@@ -84,15 +95,20 @@ static uint32_t server_id(const uint8_t *pkt, size_t len)
 	return 0;
 }
 
+/* A reply to this exchange: its xid and our MAC. */
+static bool ours(const uint8_t *pkt, size_t len)
+{
+	return len >= BOOTP_MIN_LEN && pkt[BP_OP] == BOOTREPLY && get_be32(pkt + BP_XID) == d.xid &&
+	       !memcmp(pkt + BP_CHADDR, netconf.mac, 6);
+}
+
 /* Is this (untrusted) packet a reply to us that the current state is waiting for? */
 static bool wanted(const uint8_t *pkt, size_t len)
 {
 	struct netconf scratch;
 	int type;
 
-	if (len < BOOTP_MIN_LEN || pkt[BP_OP] != BOOTREPLY || get_be32(pkt + BP_XID) != d.xid)
-		return false;
-	if (memcmp(pkt + BP_CHADDR, netconf.mac, 6) != 0)
+	if (!ours(pkt, len))
 		return false;
 	memset(&scratch, 0, sizeof(scratch));
 	if (bootp_parse(pkt, len, &scratch) < 0)     /* validates the whole option list */
@@ -114,6 +130,8 @@ static bool wanted(const uint8_t *pkt, size_t len)
 		 * are not for this exchange. */
 		uint32_t sid = server_id(pkt, len);
 		return !sid || sid == d.server_id;
+	case ST_BOOTSERVER:
+		return type == DHCPACK;
 	}
 	return false;
 }
@@ -121,7 +139,22 @@ static bool wanted(const uint8_t *pkt, size_t len)
 static void dhcp_rx(void *ctx, uint32_t src_ip, uint16_t src_port, uint32_t dst_ip,
 		    const uint8_t *data, size_t len)
 {
-	if (d.have_reply || src_port != DHCP_SERVER_PORT || len > sizeof(d.rx))
+	bool choosing = d.state == ST_SELECTING || d.state == ST_REQUESTING;
+
+	if (len > sizeof(d.rx))
+		return;
+	if (src_port != (d.state == ST_BOOTSERVER ? PXE_BOOT_SERVER_PORT : DHCP_SERVER_PORT))
+		return;
+	/* ProxyDHCP offers come beside the DHCP server's (often in the same poll, after it): keep
+	 * the first for after the ACK. */
+	if (choosing && ours(data, len) && dhcp_is_proxy_reply(data, len)) {
+		if (!d.proxy_len) {
+			memcpy(d.proxy, data, len);
+			d.proxy_len = len;
+		}
+		return;
+	}
+	if (d.have_reply)
 		return;
 	if (!wanted(data, len))
 		return;
@@ -167,7 +200,10 @@ static int send_request(unsigned secs)
 	p[BP_XID + 3] = (uint8_t)d.xid;
 	p[BP_SECS] = (uint8_t)(MIN(secs, 0xffffu) >> 8);
 	p[BP_SECS + 1] = (uint8_t)MIN(secs, 0xffffu);
-	p[BP_FLAGS] = 0x80;                   /* broadcast: we cannot take unicast without an IP */
+	if (d.state == ST_BOOTSERVER)
+		put_be32(p + BP_CIADDR, netconf.ip);  /* we have an address: unicast answers */
+	else
+		p[BP_FLAGS] = 0x80;           /* broadcast: we cannot take unicast without an IP */
 	memcpy(p + BP_CHADDR, netconf.mac, 6);
 	p[BP_MAGIC] = 0x63;
 	p[BP_MAGIC + 1] = 0x82;
@@ -206,8 +242,17 @@ static int send_request(unsigned secs)
 			o += put_opt(p + o, OPT_CLIENT_UUID, 17, v);
 		}
 		o += put_opt(p + o, OPT_USER_CLASS, sizeof(user_class) - 1, user_class);
+		if (d.state == ST_BOOTSERVER) {
+			/* PXE_BOOT_ITEM: the server type and layer 0 (PXE 2.1, boot server discovery). */
+			uint8_t item[6] = { PXE_SUB_BOOT_ITEM, 4, (uint8_t)(d.bs_type >> 8),
+					    (uint8_t)d.bs_type, 0, 0 };
+			o += put_opt(p + o, OPT_VENDOR_SPECIFIC, sizeof(item), item);
+		}
 	}
 	p[o++] = OPT_END;
+	if (d.state == ST_BOOTSERVER)
+		return udp_send(d.bs_server, DHCP_CLIENT_PORT, PXE_BOOT_SERVER_PORT, d.tx,
+				MAX(o, (size_t)BOOTP_SEND_LEN));
 	return udp_send(0xffffffffu, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, d.tx, MAX(o, (size_t)BOOTP_SEND_LEN));
 }
 
@@ -229,6 +274,36 @@ static int accept_reply(bool bootp, const struct netconf *saved)
 	return 0;
 }
 
+/* After the ACK, with a ProxyDHCP offer kept: the boot server and file come from the proxy
+ * (PXE 2.1) - from its offer when it names a file, else from the boot server it names, asked
+ * with a DHCPREQUEST on port 4011. Without an answer the DHCP server's file stays. */
+static void use_proxy(void)
+{
+	char ip[16];
+	int rc;
+
+	if (dhcp_take_boot_reply(d.proxy, d.proxy_len, &netconf) == 0)
+		return;
+	if (dhcp_pxe_boot_item(d.proxy, d.proxy_len, &d.bs_type, &d.bs_server) < 0)
+		return;
+	d.state = ST_BOOTSERVER;
+	d.have_reply = false;
+	for (int i = 0; i < BOOT_SERVER_TRIES; i++) {
+		if (send_request(0) < 0)
+			break;
+		rc = 0;
+		while (!d.have_reply && rc == 0)
+			rc = net_wait(got_reply, NULL, timer_ms() + BOOT_SERVER_WAIT_S * 1000);
+		if (d.have_reply && dhcp_take_boot_reply(d.rx, d.rx_len, &netconf) == 0)
+			return;
+		d.have_reply = false;
+		if (rc == -E_CANCELED)
+			break;
+	}
+	printf("DHCP: no answer from the PXE boot server %s; using the DHCP server's boot file\n",
+	       format_ipv4(d.bs_server, ip));
+}
+
 int dhcp_configure(bool bootp, unsigned timeout_s)
 {
 	static const unsigned schedule_s[] = { 4, 8, 16, 32 };
@@ -244,6 +319,7 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 		d.xid = (d.xid ^ netconf.mac[i]) * 16777619u;
 	d.state = bootp ? ST_BOOTP : ST_SELECTING;
 	d.have_reply = false;
+	d.proxy_len = 0;
 
 	netconf.ip = 0;                       /* send from 0.0.0.0, broadcast replies */
 	netconf.configured = false;
@@ -297,6 +373,8 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 		rc = accept_reply(bootp, &saved);
 		if (rc < 0)
 			goto err_unbind;
+		if (d.proxy_len)
+			use_proxy();
 		udp_unbind(DHCP_CLIENT_PORT);
 		return 0;
 	}

@@ -79,7 +79,8 @@ static enum nic_why claim_nic(void)
 	if (pxe_present() && !nic_boot.have_loc && nic_boot.have_mac)
 		learn_macs();
 	while ((idx = nic_choose(nic_list, nic_count, &nic_boot, &why)) >= 0) {
-		release_rom();
+		if (!nic_list[idx].drv->uses_pxe)
+			release_rom();
 		if (netdev_use(idx) == 0)
 			return why;
 		printf("NIC: %s at PCI %02x:%02x.%x failed to start; trying the next\n",
@@ -151,6 +152,13 @@ void network_init(bool dhcp_at_start)
 		read_boot_hint(&rom_conf, have_conf);
 	}
 	netdev_scan();
+	/* A boot NIC no native driver claims is run through the ROM's UNDI, when built in. */
+	if (pxe_present()) {
+		const struct nic_driver *rom = netdev_rom_driver();
+
+		if (rom)
+			nic_offer_rom_driver(nic_list, nic_count, &nic_boot, rom, rom->ids, false);
+	}
 	why = claim_nic();
 	report_choice(why);
 	if (!net_dev) {
@@ -197,12 +205,85 @@ int network_use_nic(int idx)
 
 	if (idx == netdev_in_use())
 		return 0;
-	release_rom();
+	if (!nic_list[idx].drv->uses_pxe)
+		release_rom();
 	rc = netdev_use(idx);
 	if (rc < 0)
 		return rc;
 	/* A lease or static address belongs to the NIC it was set up on. */
 	memset(&netconf, 0, sizeof(netconf));
+	memcpy(netconf.mac, net_dev->mac, 6);
+	arp_flush();
+	print_nic("");
+	return 0;
+}
+
+/* ifconfig --driver=pxe: no osprey driver; files through the ROM's own TFTP API (tftp_file.c
+ * picks it when net_dev is NULL). The ROM's API runs its boot NIC, so only that NIC's settings
+ * stay valid: from another NIC the switch is refused. After a native driver had the NIC (the
+ * ROM shut its UNDI down) pxe_reopen_nic gives it back; after undi, its UNDI_CLOSE does; then
+ * the ROM's own stack is started on it again (pxe_restart_stack). */
+static int use_rom_api(void)
+{
+	int cur = netdev_in_use(), boot = nic_boot_index(nic_list, nic_count, &nic_boot);
+	int rc;
+
+	if (!pxe_loaded())
+		return -E_NODEV;
+	if (cur >= 0 && cur != boot)
+		return -E_BUSY;
+	netdev_release();
+	/* The list shows the NIC's own match again (`-` for one only undi could drive). */
+	if (boot >= 0)
+		nic_list[boot].drv = netdev_driver_for(&nic_list[boot].pci, &nic_list[boot].id);
+	if (rom_released) {
+		if ((rc = pxe_reopen_nic()) < 0)
+			return rc;
+		rom_released = false;
+	}
+	if ((rc = pxe_restart_stack(netconf.ip)) < 0)
+		return rc;
+	printf("NIC: none; files go through the PXE ROM's TFTP API\n");
+	return 0;
+}
+
+int network_use_driver(const char *name)
+{
+	const struct nic_driver *rom = netdev_rom_driver(), *drv;
+	const struct pci_id *id = NULL;
+	int cur = netdev_in_use(), idx, rc;
+
+	netdev_scan();
+	if (!strcmp(name, NETWORK_ROM_API))
+		return use_rom_api();
+	/* Leaving UNDI: the ROM drives the NIC again and must let go once more. */
+	if (cur >= 0 && nic_list[cur].drv->uses_pxe)
+		rom_released = false;
+	if (rom && !strcmp(name, rom->name)) {
+		if (!pxe_loaded())
+			return -E_NODEV;
+		idx = nic_offer_rom_driver(nic_list, nic_count, &nic_boot, rom, rom->ids, true);
+		if (idx < 0)
+			return idx;
+	} else {
+		/* Back to the native driver of the NIC in use (the boot NIC under UNDI). */
+		idx = cur >= 0 ? cur : nic_boot_index(nic_list, nic_count, &nic_boot);
+		if (idx < 0)
+			return -E_NODEV;
+		drv = netdev_driver_for(&nic_list[idx].pci, &id);
+		if (!drv || strcmp(drv->name, name))
+			return -E_NOTSUP;
+		nic_list[idx].drv = drv;
+		nic_list[idx].id = id;
+		nic_list[idx].failed = false;
+	}
+	/* Same NIC, same MAC: the lease stays valid, so netconf is kept. */
+	netdev_close();
+	if (!nic_list[idx].drv->uses_pxe)
+		release_rom();
+	rc = netdev_use(idx);
+	if (rc < 0)
+		return rc;
 	memcpy(netconf.mac, net_dev->mac, 6);
 	arp_flush();
 	print_nic("");

@@ -104,6 +104,11 @@ bool pxe_present(void)
 	return state == PXE_ACTIVE;
 }
 
+bool pxe_loaded(void)
+{
+	return state == PXE_ACTIVE || state == PXE_NIC_RELEASED;
+}
+
 enum pxe_state pxe_get_state(void)
 {
 	return state;
@@ -226,6 +231,30 @@ int pxe_reopen_nic(void)
 	nic_released = false;
 	state = PXE_ACTIVE;
 	return 0;
+}
+
+/* After UNDI_CLOSE the ROM's net device is closed, and the PXE 2.1 TFTP calls do not open it
+ * (iPXE's pxe_tftp.c does not; its TFTP_OPEN then times out), while UDP_OPEN opens the device
+ * for the ROM's own UDP/IP stack (iPXE's pxe_udp.c: an implicit open). UDP_CLOSE ends only the
+ * connection, so the device stays open for TFTP_OPEN. */
+int pxe_restart_stack(uint32_t ip)
+{
+	static struct {
+		uint16_t status;
+		uint8_t src_ip[4];
+	} __attribute__((packed)) udp_open;     /* static: below 1 MiB for the ROM */
+	int rc;
+
+	if (state != PXE_ACTIVE)
+		return -E_NODEV;
+	memset(&udp_open, 0, sizeof(udp_open));
+	put_be32(udp_open.src_ip, ip);
+	if ((rc = pxe_call(PXENV_UDP_OPEN, &udp_open)) < 0) {
+		printf("PXE: UDP_OPEN failed: AX=%u, status 0x%02x (%s)\n", last_ax,
+		       udp_open.status, pxe_status_text(udp_open.status));
+		return rc;
+	}
+	return step(PXENV_UDP_CLOSE);
 }
 
 /* Give 40:13 back the stack's segments when they are one block at the top of base memory and

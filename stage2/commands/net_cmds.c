@@ -134,8 +134,9 @@ static int parse_address(const char *s, uint32_t *ip, uint32_t *mask)
 static int cmd_ifconfig(int argc, char **argv)
 {
 	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL, *list = NULL;
-	const char *nic = NULL;
+	const char *nic = NULL, *driver = NULL;
 	const struct option_spec opts[] = {
+		{ "driver", true, &driver },
 		{ "address", true, &address }, { "mask", true, &mask },
 		{ "gateway", true, &gateway }, { "server", true, &server }, { "list", false, &list },
 		{ "nic", true, &nic },
@@ -155,6 +156,25 @@ static int cmd_ifconfig(int argc, char **argv)
 		/* Settings given with the switch apply to the new NIC. */
 		if (rc < 0 || (!address && !mask && !gateway && !server))
 			return rc;
+		nc = netconf;
+	}
+	if (driver) {
+		int rc = network_use_driver(driver);
+
+		if (rc == -E_NODEV && !strcmp(driver, "undi"))
+			return cmd_error(rc, "no PXE stack in memory for the undi driver");
+		if (rc == -E_NODEV && !strcmp(driver, NETWORK_ROM_API))
+			return cmd_error(rc, "no PXE stack in memory for its TFTP API");
+		if (rc == -E_BUSY && !strcmp(driver, NETWORK_ROM_API))
+			return cmd_error(rc, "the PXE ROM's TFTP API runs only the PXE boot NIC, and "
+					 "another NIC is in use (see ifconfig --list)");
+		if (rc == -E_NOTSUP)
+			return cmd_error(rc, "no driver '%s' for this NIC (see ifconfig --list)", driver);
+		if (rc < 0)
+			return cmd_error(rc, "the %s driver could not start the NIC: %s", driver,
+					 errmsg(rc));
+		if (!address && !mask && !gateway && !server)
+			return 0;
 		nc = netconf;
 	}
 	if (!address && !mask && !gateway && !server) {
@@ -183,11 +203,14 @@ static int cmd_ifconfig(int argc, char **argv)
 }
 COMMAND(ifconfig, CMD_MENU,
 	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP] [--list] "
-	"[--nic=N|BB:DD.F]",
+	"[--nic=N|BB:DD.F] [--driver=undi|pxe|NAME]",
 	"Show the NIC and the network configuration, or set parts of it; --list shows the network "
 	"devices found on PCI (driver, MAC, which is in use, which the PXE ROM booted from); "
 	"--nic switches to another of them (by the index --list shows or its PCI location) and "
-	"clears the settings (run dhcp next).", cmd_ifconfig);
+	"clears the settings (run dhcp next); --driver=undi runs the PXE boot NIC through the PXE "
+	"ROM's UNDI driver, --driver=pxe uses no osprey driver and reads files through the ROM's "
+	"TFTP API, --driver=NAME (e.g. e1000) takes it back with osprey's own driver "
+	"(the settings stay).", cmd_ifconfig);
 
 static int cmd_tftpserver(int argc, char **argv)
 {

@@ -1,4 +1,5 @@
-/* fuzz_bootp.c: libFuzzer target for the BOOTP/DHCP reply parser and option lookup. */
+/* fuzz_bootp.c: libFuzzer target for the BOOTP/DHCP reply parser, option lookup and the
+ * ProxyDHCP readers (dhcp_proxy.c). */
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include <stdlib.h>
@@ -28,5 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sum += v[k];     /* touch the bytes: ASan checks the range */
 		(void)sum;
 	}
+	uint16_t type;
+	uint32_t server;
+	(void)dhcp_is_proxy_reply(data, size);
+	if (dhcp_pxe_boot_item(data, size, &type, &server) == 0 && !server)
+		abort();
+	memset(&nc, 0, sizeof(nc));
+	if (dhcp_take_boot_reply(data, size, &nc) == 0 && !nc.bootfile[0])
+		abort();
 	return 0;
 }

@@ -319,9 +319,12 @@ class Lab:
 
     def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd", extra=""):
         """ISC dhcpd on the bridge (same range/router as dnsmasq); extra is more
-        dhcpd.conf text at the top level (option definitions and values)."""
+        dhcpd.conf text at the top level (option definitions and values); bootfile=None:
+        addresses only (no next-server, no filename), as beside a ProxyDHCP server."""
         conf = os.path.join(self.logdir, f"{name}.conf")
         leases = os.path.join(self.logdir, f"{name}.leases")
+        boot = "" if bootfile is None else \
+            f'  next-server {next_server or LAB_ADDR};\n  filename "{bootfile}";\n'
         with open(conf, "w") as f:
             f.write(f"""{extra}
 default-lease-time 3600;
@@ -330,9 +333,7 @@ authoritative;
 subnet {LAB_NET}.0 netmask 255.255.255.0 {{
   range {DHCP_RANGE[0]} {DHCP_RANGE[1]};
   option routers {LAB_ADDR};
-  next-server {next_server or LAB_ADDR};
-  filename "{bootfile}";
-}}
+{boot}}}
 """)
         open(leases, "a").close()
         argv = ["dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases,

@@ -24,21 +24,25 @@ def chain(m, nbp, timeout=60):
     m.expect(r"Starting PXE NBP \(\d+ bytes\) at 0:7C00, PXE stack kept")
 
 
-def lkrn_round_trip(m, files=True):
+def lkrn_round_trip(m, files=True, driver=None):
     """osprey.lkrn started by the chained NBP: its prompt and, when files, (nd) through the PXE
-    stack the NBP left."""
+    stack the NBP left; driver: the NIC driver its ifconfig must show."""
     m.expect(BANNER_LKRN, 180)
     m.wait_prompt(120)
     assert m.cmd("echo back in osprey") == "back in osprey"
+    if driver:
+        out = m.cmd("ifconfig")
+        assert re.search(rf"(?m)^driver\s+{driver}", out), out
     if files:
         assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60)
 
 
 @pytest.mark.pxelinux
 def test_chain_pxelinux_and_errors(machines, tftp_root):
-    """e1000e has no osprey driver, so the ROM keeps driving its NIC; PXELINUX then loads
-    ldlinux.c32, its config and osprey.lkrn over the ROM's API, and osprey.lkrn finds the stack
-    PXELINUX kept (keeppxe) and uses it."""
+    """e1000e has no native osprey driver, so osprey.0 runs it through the ROM's UNDI; boot
+    closes the UNDI, and PXELINUX loads ldlinux.c32, its config and osprey.lkrn over the ROM's
+    API; osprey.lkrn finds the stack PXELINUX kept (keeppxe) and drives the NIC through its UNDI
+    (docs/servers.md), moving a file with its own TFTP."""
     add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
     (tftp_root / "toolarge.0").write_bytes(b"\x90" * (640 * 1024))
     (tftp_root / "empty.0").write_bytes(b"")
@@ -60,7 +64,7 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60)
     chain(m, "(nd)/pxelinux.0")
     m.expect(r"PXELINUX", 60)
-    lkrn_round_trip(m)
+    lkrn_round_trip(m, driver=r"undi \(PXE UNDI, PXE ROM's driver\) at PCI 00:03\.0")
 
 
 def test_chain_grub2_core0(machines, tftp_root):
@@ -76,9 +80,10 @@ def test_chain_grub2_core0(machines, tftp_root):
     m.boot_to_prompt()
     chain(m, "(nd)/boot/grub/i386-pc/core.0")
     m.expect(r"grub-chained-by-osprey", 120)
-    # GRUB leaves the ROM's UNDI open for its own frames; QEMU's iPXE ROM then keeps received
-    # frames for the UNDI API and its TFTP API gets none, so (nd) is not checked here.
-    lkrn_round_trip(m, files=False)
+    # GRUB leaves the ROM's UNDI open for its own frames (QEMU's iPXE ROM then keeps received
+    # frames for the UNDI API, so its TFTP API would get none); osprey.lkrn drives the NIC
+    # through that UNDI, so its own TFTP gets them.
+    lkrn_round_trip(m, driver=r"undi \(PXE UNDI, PXE ROM's driver\) at PCI 00:03\.0")
 
 
 def native_then_chain_ready(m):

@@ -1,4 +1,5 @@
-"""osprey.0 on a NIC with no native driver (e1000e): the PXE ROM's API carries the files; the
+"""osprey.0 on a NIC with no native driver (e1000e): osprey runs it through the ROM's UNDI by
+default; `ifconfig --driver=pxe` leaves it to the ROM, whose TFTP API then carries the files; the
 `pxe` command shows the stack; unloading it (by hand or before a kernel) reports each step and
 gives the stack's base memory back (40:13, seen through INT 12h)."""
 
@@ -17,14 +18,33 @@ def status(m):
     return out, fields
 
 
+def use_rom_api(m):
+    """From the default (undi) to no osprey driver: files through the ROM's TFTP API."""
+    assert parse_ifconfig(m.cmd("ifconfig")).get("driver", "").startswith("undi ("), "undi expected"
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+
+
 def test_pxe_api_files_and_status(osprey):
     m = osprey(nic=NIC, name="pxe-api")
+    use_rom_api(m)
     conf = parse_ifconfig(m.cmd("ifconfig"))
     assert conf.get("driver", "").startswith("none (files through the PXE ROM)"), conf
     assert conf.get("source") == "pxe", conf
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
     out = m.cmd("cat (nd)/no-such-file")
     assert "Error" in out and "file not found" in out, out
+    listing = m.cmd("ifconfig --list")
+    # No osprey driver for the NIC now, and none in use.
+    assert re.search(r"(?m)^00:03\.0\s+8086:10d3\s+-\s+no driver\s+52:54:00:12:34:56\s+0  "
+                     r"\(PXE boot\)$", listing), listing
+    # And back to undi and to the ROM again: each way moves a file, the lease stays.
+    out = m.cmd("ifconfig --driver=undi")
+    assert "NIC: undi (PXE UNDI) at PCI 00:03.0" in out and "Error" not in out, out
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+    use_rom_api(m)
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+    assert parse_ifconfig(m.cmd("ifconfig")).get("source") == "pxe"
     out, st = status(m)
     assert st.get("state", "").startswith("active"), out
     assert re.match(r"!PXE, version 2\.1, entry [0-9a-f]{4}:[0-9a-f]{4}", st.get("api", "")), out
@@ -46,12 +66,15 @@ def test_pxe_api_files_and_status(osprey):
     assert m.cmd("pxe unload") == ""
     out = m.cmd("cat (nd)/hello.txt")
     assert "Error" in out, out
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "Error: no PXE stack in memory for its TFTP API", out
 
 
 @pytest.mark.linux
 def test_pxe_api_boot_linux_unloads(osprey):
     """A kernel loaded through the PXE API: the unload before it starts reports no failure."""
     m = osprey(nic=NIC, name="pxe-api-linux")
+    use_rom_api(m)
     cmdline = m.boot_linux(args="console=ttyS0 panic=-1 osprey.test=PXEAPI")
     assert "osprey.test=PXEAPI" in cmdline.split(), cmdline
     log = m.transcript()

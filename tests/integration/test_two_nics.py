@@ -132,23 +132,35 @@ def test_lkrn_takes_first_nic(machines, builddir, tftp_root):
 
 
 def test_boot_nic_without_driver(machines, tftp_root):
-    """The ROM booted from a NIC osprey has no driver for (QEMU's e1000e, 82574L): osprey
-    leaves it to the ROM (its lease, files through the ROM's TFTP) rather than drive the other
-    NIC with that NIC's lease; --nic then moves to the rtl8139, which needs its own lease."""
+    """The ROM booted from a NIC osprey has no native driver for (QEMU's e1000e, 82574L):
+    osprey runs it through the ROM's UNDI with the ROM's lease, rather than drive the other NIC
+    with that NIC's lease; `ifconfig --driver=pxe` leaves it to the ROM (files through its TFTP
+    API); --nic then moves to the rtl8139, which needs its own lease."""
     e1000e_mac = "52:54:00:cc:00:03"
     m = machines(name="pxe-e1000e", tftp_root=tftp_root, bootfile="osprey.0",
                  nics=[NICS[0], f"e1000e,mac={e1000e_mac},bootindex=1"])
     m.boot_to_prompt()
     start = m.transcript()
-    assert re.search(r"NIC: the PXE boot NIC at PCI 00:04\.0 \(8086:10d3\) has no driver "
-                     r"compiled in; files go through the PXE ROM", start), start[-2000:]
+    assert re.search(rf"NIC: undi \(PXE UNDI\) at PCI 00:04\.0, MAC {e1000e_mac} "
+                     r"\(the PXE boot NIC\)", start), start[-2000:]
     assert "Network: 10.0.2.15 from PXE, server 10.0.2.2" in start, start[-2000:]
+    out = m.cmd("ifconfig")
+    conf = parse_ifconfig(out)
+    assert conf.get("driver") == "undi (PXE UNDI, PXE ROM's driver) at PCI 00:04.0", out
+    assert conf.get("source") == "pxe" and conf.get("address") == "10.0.2.15", out
+    listing = m.cmd("ifconfig --list")
+    assert listing_marks(listing, "00:03.0", "10ec:8139", "rtl8139", "-", 0).strip() == "", listing
+    marks = listing_marks(listing, "00:04.0", "8086:10d3", "undi", e1000e_mac, 1)
+    assert "(PXE boot)" in marks and "(in use)" in marks, listing
+    assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA   # osprey's TFTP on UNDI
+
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
     out = m.cmd("ifconfig")
     conf = parse_ifconfig(out)
     assert conf.get("driver") == "none (files through the PXE ROM)", out
     assert conf.get("source") == "pxe" and conf.get("address") == "10.0.2.15", out
     listing = m.cmd("ifconfig --list")
-    assert listing_marks(listing, "00:03.0", "10ec:8139", "rtl8139", "-", 0).strip() == "", listing
     marks = listing_marks(listing, "00:04.0", "8086:10d3", "-", e1000e_mac, 1)
     assert "(PXE boot)" in marks and "(in use)" not in marks, listing
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA   # the ROM's TFTP
@@ -162,3 +174,7 @@ def test_boot_nic_without_driver(machines, tftp_root):
     conf = parse_ifconfig(m.cmd("ifconfig"))
     assert conf.get("address") == "10.0.3.15" and conf.get("source") == "dhcp", conf
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA
+    # The ROM's API drives only its boot NIC; this lease is the rtl8139's.
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == ("Error: the PXE ROM's TFTP API runs only the PXE boot NIC, and another NIC "
+                   "is in use (see ifconfig --list)"), out

@@ -1,4 +1,5 @@
 /* test_dhcp.c: the DHCP/BOOTP client against a scripted server on the fake NIC (DORA, NAK, BOOTP, timeouts, junk). */
+#include <stdlib.h>
 #include "test.h"
 #include "net/bootp.h"
 #include "lib/errors.h"
@@ -365,4 +366,210 @@ TEST(dhcp_sends_uuid_when_known)
 	CHECK_EQ(v[0], 0);
 	CHECK(memcmp(v + 1, uuid, 16) == 0);
 	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 77, &v), 6);
+}
+
+/* ---- ProxyDHCP (PXE 2.1): a second server answers with no address, option 60 PXEClient ---- */
+#define PROXY_IP 0x0a000009u     /* 10.0.0.9 */
+
+static struct {
+	bool with_file;            /* the proxy offer names the file itself */
+	bool silent_4011;          /* the boot server does not answer */
+	int bs_requests;
+	uint32_t bs_ciaddr, bs_dst;
+	uint16_t bs_type;          /* PXE_BOOT_ITEM type of the last request */
+} px;
+
+static void rsend_from(uint32_t ip, uint16_t port)
+{
+	uint8_t frame[ETH_RXBUF_SIZE];
+	fake_net_inject(frame, fake_build_udp(frame, fake_peer_mac, ip, port, 0xffffffffu, 68, rep,
+					      rlen));
+}
+
+static void proxy_offer(const uint8_t *req)
+{
+	uint8_t v[4];
+
+	rstart(req, 0);
+	memset(rep + 108, 0, 128);
+	put_be32(rep + 20, 0);
+	ropt(53, 1, "\x02");
+	put_be32(v, PROXY_IP);
+	ropt(54, 4, v);
+	ropt(60, 9, "PXEClient");
+	if (px.with_file) {
+		put_be32(rep + 20, PROXY_IP);
+		strcpy((char *)rep + 108, "proxy.0");
+	} else {
+		/* 43: PXE_DISCOVERY_CONTROL, PXE_BOOT_SERVERS (an entry without addresses first, then
+		 * type 0x8001 at PROXY_IP), PXE_BOOT_MENU, END. */
+		static const uint8_t o43[] = { 6, 1, 3,
+					       8, 10, 0x80, 0x00, 0, 0x80, 0x01, 1, 10, 0, 0, 9,
+					       9, 9, 0x80, 0x01, 6, 'o', 's', 'p', 'r', 'e', 'y',
+					       255 };
+		ropt(43, sizeof(o43), o43);
+	}
+	rep[rlen++] = 255;
+}
+
+static void proxy_server(const uint8_t *frame, size_t len)
+{
+	struct fake_udp u;
+	const uint8_t *v;
+
+	if (fake_parse_udp(frame, len, &u) && u.dport == 4011 && u.len >= 240) {
+		px.bs_requests++;
+		px.bs_ciaddr = get_be32(u.data + 12);
+		px.bs_dst = u.dst_ip;
+		if (dhcp_find_option(u.data, u.len, 43, &v) == 6 && v[0] == 71 && v[1] == 4)
+			px.bs_type = get_be16(v + 2);
+		if (px.silent_4011)
+			return;
+		rstart(u.data, px.bs_ciaddr);
+		put_be32(rep + 20, PROXY_IP);
+		strcpy((char *)rep + 108, "osprey.0");
+		ropt(53, 1, "\x05");
+		rep[rlen++] = 255;
+		rsend_from(PROXY_IP, 67);     /* wrong port: not the boot server's answer */
+		rsend_from(PROXY_IP, 4011);
+		return;
+	}
+	/* Discover: the proxy answers right after the DHCP server (both wait in the same poll),
+	 * and the DHCP server's offer must still be the one requested. */
+	server(frame, len);
+	if (fake_parse_udp(frame, len, &u) && u.dport == 67 && u.len >= 240 &&
+	    dhcp_find_option(u.data, u.len, 53, &v) == 1 && v[0] == 1) {
+		proxy_offer(u.data);
+		rsend_from(PROXY_IP, 67);
+	}
+}
+
+static void proxy_setup(bool with_file, bool silent)
+{
+	setup();
+	memset(&px, 0, sizeof(px));
+	px.with_file = with_file;
+	px.silent_4011 = silent;
+	fake_net_set_responder(proxy_server);
+}
+
+TEST(dhcp_proxy_offer_names_file)
+{
+	proxy_setup(true, false);
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(netconf.ip, OFFER_IP);               /* the address from the DHCP server */
+	CHECK_EQ(srv.req_sid, FAKE_SERVER);           /* requested from it, not from the proxy */
+	CHECK_EQ(netconf.server, PROXY_IP);           /* boot server and file from the proxy */
+	CHECK_STR(netconf.bootfile, "proxy.0");
+	CHECK_EQ(px.bs_requests, 0);
+}
+
+TEST(dhcp_proxy_boot_server_on_4011)
+{
+	proxy_setup(false, false);
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(px.bs_requests, 1);
+	CHECK_EQ(px.bs_dst, PROXY_IP);                /* unicast to the listed boot server */
+	CHECK_EQ(px.bs_ciaddr, OFFER_IP);
+	CHECK_EQ(px.bs_type, 0x8001);
+	CHECK_EQ(netconf.server, PROXY_IP);
+	CHECK_STR(netconf.bootfile, "osprey.0");
+	CHECK_EQ(netconf.mask, 0xffffff00u);          /* the rest of the ACK stays */
+	CHECK(dhcp_last_reply_len > 240);             /* the DHCP server's ACK is the one kept */
+}
+
+TEST(dhcp_proxy_boot_server_silent)
+{
+	proxy_setup(false, true);
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(px.bs_requests, 3);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(netconf.server, FAKE_SERVER);        /* the DHCP server's boot file stays */
+	CHECK_STR(netconf.bootfile, "pxelinux.0");
+}
+
+/* A bare reply around an option 43 value, for the readers alone. */
+static size_t with_43(uint8_t *pkt, const uint8_t *o43, size_t n, uint32_t yiaddr, bool pxeclient)
+{
+	size_t o = 240;
+
+	memset(pkt, 0, 600);
+	pkt[0] = 2;
+	pkt[2] = 6;
+	put_be32(pkt + 16, yiaddr);
+	put_be32(pkt + 236, DHCP_MAGIC);
+	pkt[o++] = 54;
+	pkt[o++] = 4;
+	put_be32(pkt + o, PROXY_IP);
+	o += 4;
+	if (pxeclient) {
+		pkt[o++] = 60;
+		pkt[o++] = 9;
+		memcpy(pkt + o, "PXEClient", 9);
+		o += 9;
+	}
+	pkt[o++] = 43;
+	pkt[o++] = (uint8_t)n;
+	memcpy(pkt + o, o43, n);
+	o += n;
+	pkt[o++] = 255;
+	return o;
+}
+
+TEST(dhcp_proxy_readers_hostile)
+{
+	uint8_t pkt[600];
+	uint16_t type = 0;
+	uint32_t srvip = 0;
+	size_t n;
+
+	/* Only address-less PXEClient answers are ProxyDHCP ones. */
+	static const uint8_t menu[] = { 9, 4, 0x12, 0x34, 1, 'x' };
+	n = with_43(pkt, menu, sizeof(menu), 0, true);
+	CHECK(dhcp_is_proxy_reply(pkt, n));
+	CHECK(!dhcp_is_proxy_reply(pkt, 239));
+	n = with_43(pkt, menu, sizeof(menu), OFFER_IP, true);
+	CHECK(!dhcp_is_proxy_reply(pkt, n));
+	n = with_43(pkt, menu, sizeof(menu), 0, false);
+	CHECK(!dhcp_is_proxy_reply(pkt, n));
+	/* A menu item is asked of the offer's own server (option 54 here). */
+	n = with_43(pkt, menu, sizeof(menu), 0, true);
+	CHECK_EQ(dhcp_pxe_boot_item(pkt, n, &type, &srvip), 0);
+	CHECK_EQ(type, 0x1234);
+	CHECK_EQ(srvip, PROXY_IP);
+	/* Boot server entries whose count runs past the sub-option; a sub-option longer than
+	 * option 43; a menu too short for an item; only zero addresses; an empty 43. */
+	static const uint8_t overrun[] = { 8, 7, 0, 1, 2, 10, 0, 0, 1 };
+	static const uint8_t past_end[] = { 8, 200, 0, 1, 1, 10, 0, 0, 1 };
+	static const uint8_t short_menu[] = { 9, 2, 0, 1 };
+	static const uint8_t zero_ip[] = { 8, 7, 0, 1, 1, 0, 0, 0, 0 };
+	static const uint8_t pads_then_end[] = { 0, 0, 255, 8, 7, 0, 1, 1, 10, 0, 0, 1 };
+	const uint8_t *bad[] = { overrun, past_end, short_menu, zero_ip, pads_then_end };
+	size_t badn[] = { sizeof(overrun), sizeof(past_end), sizeof(short_menu), sizeof(zero_ip),
+			  sizeof(pads_then_end) };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		n = with_43(pkt, bad[i], badn[i], 0, true);
+		CHECK_EQ(dhcp_pxe_boot_item(pkt, n, &type, &srvip), -E_NOENT);
+	}
+	n = with_43(pkt, (const uint8_t *)"", 0, 0, true);
+	CHECK_EQ(dhcp_pxe_boot_item(pkt, n, &type, &srvip), -E_NOENT);
+	/* Every truncation of a good packet stays inside the buffer (ASan) and fails cleanly. */
+	static const uint8_t good[] = { 8, 7, 0x80, 1, 1, 10, 0, 0, 7 };
+	n = with_43(pkt, good, sizeof(good), 0, true);
+	CHECK_EQ(dhcp_pxe_boot_item(pkt, n, &type, &srvip), 0);
+	CHECK_EQ(srvip, 0x0a000007u);
+	for (size_t cut = 0; cut < n - 1; cut++) {
+		uint8_t *copy = malloc(cut ? cut : 1);
+		memcpy(copy, pkt, cut);
+		CHECK(dhcp_pxe_boot_item(copy, cut, &type, &srvip) < 0 || cut >= n - 1);
+		struct netconf nc = { 0 };
+		CHECK(dhcp_take_boot_reply(copy, cut, &nc) < 0 || cut >= 240);
+		free(copy);
+	}
+	/* A reply with no file gives nothing; nc stays. */
+	struct netconf nc = { 0 };
+	nc.server = 5;
+	CHECK_EQ(dhcp_take_boot_reply(pkt, n, &nc), -E_NOENT);
+	CHECK_EQ(nc.server, 5);
 }

@@ -165,3 +165,32 @@ TEST(nic_find_hostile)
 	CHECK_EQ(nic_find(l, 3, "00:20.0"), -E_INVAL);
 	CHECK_EQ(nic_find(l, 3, "00:1f.7"), -E_NOENT);
 }
+
+TEST(nic_offer_rom_driver_only_boot_nic_without_driver)
+{
+	struct nic l[3];
+	struct nic_boot_hint b = { .have_loc = true, .bus = 1, .dev = 0, .fn = 1 };
+	struct nic_boot_hint none = { 0 };
+	static const int drv_rom, id_rom;
+	const struct nic_driver *rom = (const struct nic_driver *)&drv_rom;
+	const struct pci_id *id = (const struct pci_id *)&id_rom;
+	enum nic_why why;
+
+	two_nics(l);
+	CHECK_EQ(nic_offer_rom_driver(l, 3, &none, rom, id, false), -E_NODEV);
+	CHECK_EQ(nic_offer_rom_driver(l, 3, &b, NULL, id, false), -E_NODEV);
+	/* The driverless boot NIC at 01:00.1 gets the ROM's driver and is chosen. */
+	l[2].failed = true;
+	CHECK_EQ(nic_offer_rom_driver(l, 3, &b, rom, id, false), 2);
+	CHECK(l[2].drv == rom && l[2].id == id && !l[2].failed);
+	CHECK_EQ(nic_choose(l, 3, &b, &why), 2);
+	CHECK_EQ(why, NIC_BY_PCI);
+	/* A boot NIC a native driver claims keeps it, unless forced (ifconfig --driver=undi). */
+	b.bus = 0;
+	b.dev = 4;
+	b.fn = 0;
+	CHECK_EQ(nic_offer_rom_driver(l, 3, &b, rom, id, false), -E_BUSY);
+	CHECK(l[1].drv == DRV_B);
+	CHECK_EQ(nic_offer_rom_driver(l, 3, &b, rom, id, true), 1);
+	CHECK(l[1].drv == rom);
+}

@@ -1,0 +1,77 @@
+"""The undi driver: osprey's own stack (DHCP, TFTP) over the PXE ROM's UNDI API, for a boot NIC
+osprey has no driver for (QEMU's e1000e, with its iPXE ROM) and, in a build configured with
+only --enable-undi, for rtl8139. Each test boots Linux at the end: the UNDI is closed and the
+stack unloaded, and the kernel's E820 map shows the base memory the stack held given back.
+
+Marker: drivers.
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import parse_ifconfig, sha256sum, strip_ansi
+
+pytestmark = [pytest.mark.drivers]
+
+SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+E820_LOW = re.compile(r"BIOS-e820: \[mem 0x0+-0x0*([0-9a-f]+)\] usable")
+
+
+@pytest.fixture(scope="module")
+def undi_build(tmp_path_factory):
+    """osprey.0 built with the undi driver alone (no native driver)."""
+    b = tmp_path_factory.mktemp("undi-build")
+
+    def run(*cmd):
+        p = subprocess.run(cmd, cwd=b, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert p.returncode == 0, f"{cmd} failed:\n{p.stdout[-4000:]}"
+        return p.stdout
+
+    out = run(os.path.join(SRC, "configure"), "--enable-diskless", "--enable-undi")
+    assert re.search(r"NIC drivers:\s+undi\s*$", out, re.M), out[-1000:]
+    run("make", "-j2", "-C", "netboot")
+    run("make", "-j2", "-C", "stage2")
+    return b / "stage2"
+
+
+def check_undi(m):
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert re.match(r"undi \(PXE UNDI.*\) at PCI 00:03\.0", conf.get("driver", "")), conf
+    assert conf.get("mac") == "52:54:00:12:34:56", conf
+    listing = m.cmd("ifconfig --list")
+    assert re.search(r"(?m)^00:03\.0 .* undi .*\(in use\)\s+\(PXE boot\)", listing), listing
+    out = m.cmd("dhcp", timeout=60)
+    assert "DHCP on undi" in out and "Error" not in out, out
+    assert parse_ifconfig(m.cmd("ifconfig")).get("address") == "10.0.2.15"
+
+
+def boot_and_check_e820(m):
+    """Boot the Debian kernel; the PXE stack's base memory must be back (first E820 region
+    ending at 0x9fbff/0x9ffff, as without a PXE ROM) after osprey said it reclaimed it."""
+    assert m.boot_linux().endswith("osprey.test=ABC")
+    text = strip_ansi(m.transcript())
+    rec = re.search(r"PXE: stack unloaded; base memory (\d+) KiB -> (\d+) KiB", text)
+    assert rec and int(rec.group(2)) > int(rec.group(1)), text[-3000:]
+    low = E820_LOW.search(text)
+    assert low, text[-3000:]
+    end = int(low.group(1), 16) + 1
+    assert end == int(rec.group(2)) * 1024 and end >= 0x9f000, (hex(end), rec.group(0))
+
+
+def test_undi_e1000e(osprey, big_sha256):
+    m = osprey(nic="e1000e")
+    check_undi(m)
+    assert sha256sum(m, "(nd)/big.bin", timeout=300) == big_sha256
+    boot_and_check_e820(m)
+
+
+def test_undi_only_build_rtl8139(machines, undi_build, tftp_root):
+    import shutil
+    shutil.copy(undi_build / "osprey.0", tftp_root / "osprey.0")
+    m = machines(name="undi-rtl8139", tftp_root=tftp_root, bootfile="osprey.0", nic="rtl8139")
+    m.boot_to_prompt()
+    check_undi(m)
+    boot_and_check_e820(m)
