@@ -279,7 +279,7 @@ TEST(tftp_oack_negotiation)
 	ts.window = 8;
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "boot/vmlinuz", NULL, &size), 0);
 	CHECK_STR(ts.rrq_file, "boot/vmlinuz");
-	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=2 windowsize=16 ");
+	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=1 utimeout=10000 windowsize=16 ");
 	CHECK_EQ(size, 100000);
 	tftp_negotiated(c, &bs, &ws);
 	CHECK_EQ(bs, 1024);
@@ -304,7 +304,7 @@ TEST(tftp_options_from_opts)
 
 	setup(3000);
 	CHECK_EQ(fetch(&o, 100, &len, NULL), 0);
-	CHECK_STR(ts.rrq_opts, "tsize=0 timeout=2 ");
+	CHECK_STR(ts.rrq_opts, "tsize=0 timeout=1 utimeout=10000 ");
 	CHECK_EQ(len, 3000);
 
 	setup(3000);
@@ -316,7 +316,7 @@ TEST(tftp_options_from_opts)
 	setup(3000);
 	o = (struct tftp_opts){ .blksize = 9000, .windowsize = 200 };    /* clamped */
 	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
-	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=2 windowsize=64 ");
+	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=1 utimeout=10000 windowsize=64 ");
 	CHECK_EQ(len, 3000);
 }
 
@@ -633,7 +633,8 @@ TEST(tftp_wrong_tid)
 	CHECK_EQ(ts.errors, 0);
 }
 
-/* The server never sees our first window ACK: we repeat it after a second. */
+/* The server never sees our first window ACK: we repeat it after the measured timeout (the
+ * floor, 10 ms, on this fast wire), not after a second. */
 TEST(tftp_lost_ack_retransmitted)
 {
 	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
@@ -644,11 +645,12 @@ TEST(tftp_lost_ack_retransmitted)
 	uint64_t t0 = fake_time_now_ms();
 	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
 	CHECK_EQ(len, 50);
-	CHECK(fake_time_now_ms() - t0 >= 1000);
+	uint64_t spent = fake_time_now_ms() - t0;
+	CHECK(spent >= 10 && spent < 100);
 	CHECK_EQ(ts.ack_log[1], 4);
 	CHECK_EQ(ts.ack_log[2], 4);
 	CHECK_EQ(ts.ack_log[3], 7);
-	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 4 (after 1 s), 7 */
+	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 4 (after 10 ms), 7 */
 }
 
 /* The server lost our ACK and resends its window: we re-ACK once, not for each block. */
@@ -677,8 +679,8 @@ TEST(tftp_timeouts)
 	uint64_t t0 = fake_time_now_ms();
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_TIMEOUT);
 	uint64_t spent = fake_time_now_ms() - t0;
-	CHECK(spent >= 31000 && spent < 33000);   /* 1 + 2 + 4 + 8 + 16 s */
-	CHECK_EQ(ts.rrqs, 5);
+	CHECK(spent >= 33000 && spent < 35000);   /* 1 + 2 + 10 x 3 s (the cap) */
+	CHECK_EQ(ts.rrqs, 12);
 
 	/* The server goes quiet mid-transfer. */
 	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
@@ -686,10 +688,14 @@ TEST(tftp_timeouts)
 	ts.lose_acks = 1000;
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", &o, NULL), 0);
 	uint8_t buf[200];
+	t0 = fake_time_now_ms();
 	int n = tftp_read(c, buf, sizeof(buf));
 	CHECK_EQ(n, 32);                          /* the first window, then the error */
 	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_TIMEOUT);
-	CHECK_EQ(ts.acks, 1 + 5);                 /* ACK 0, ACK 4 and its 4 repeats */
+	spent = fake_time_now_ms() - t0;
+	/* From the measured round trip (a few ms): 10 ms doubling to the 3 s cap, 12 tries. */
+	CHECK(spent >= 10000 && spent < 20000);
+	CHECK_EQ(ts.acks, 1 + 12);                /* ACK 0, ACK 4 and its 11 repeats */
 	tftp_close(c);
 	CHECK_EQ(ts.errors, 1);                   /* the server is told we gave up */
 	CHECK_EQ(ts.error_rx_code, 0);
@@ -793,4 +799,119 @@ TEST(tftp_slow_arp_sends_one_request)
 	CHECK_EQ(len, 5000);
 	CHECK(slow_arp_requests >= 2);
 	CHECK_EQ(ts.rrqs, 1);
+}
+
+/* ---- recovery at the speed of the wire ----------------------------------------------------- */
+
+/* atftpd's way with a gap: the first window of 8 loses block 4; on ACK 3 the server resends
+ * 4-8 only (to its old window's end) and waits for ACK 8. The client sends that ACK as soon as
+ * block 8 (the highest it saw) is in, without waiting out its timer (a slow first round trip
+ * makes that timer long here: 200 ms + 4 x 100 ms). */
+static bool short_resend_flight(uint64_t from)
+{
+	if (from == 1) {
+		fake_time_advance(200);
+		for (uint64_t k = 1; k <= 8; k++)
+			if (k != 4)
+				send_block(k);
+		return true;
+	}
+	if (from == 4) {
+		for (uint64_t k = 4; k <= 8; k++)
+			send_block(k);
+		return true;
+	}
+	return false;
+}
+
+TEST(tftp_gap_acked_at_old_window_end)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
+	int64_t len;
+
+	setup(8 * 20 + 3);                      /* 21 blocks */
+	ts.flight = short_resend_flight;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 163);
+	CHECK(fake_time_now_ms() - t0 < 400);   /* 200 ms of it the slow first flight */
+	CHECK_EQ(ts.ack_log[0], 0);
+	CHECK_EQ(ts.ack_log[1], 3);             /* the gap, at once */
+	CHECK_EQ(ts.ack_log[2], 8);             /* the old window's end, at once */
+	CHECK_EQ(ts.ack_log[3], 16);
+	CHECK_EQ(ts.ack_log[4], 21);
+	CHECK_EQ(ts.acks, 5);
+}
+
+/* The last two blocks of a window are lost (no gap shows): after a short silence the client
+ * acknowledges what it has, and that counts as no failed try. */
+static bool tail_loss_flight(uint64_t from)
+{
+	static int calls;
+	if (from == 1 && calls++ == 0) {
+		for (uint64_t k = 1; k <= 6; k++)
+			send_block(k);
+		return true;
+	}
+	return false;
+}
+
+TEST(tftp_window_tail_loss)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
+	int64_t len;
+
+	setup(8 * 12);                          /* 13 blocks, the last empty */
+	ts.flight = tail_loss_flight;
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 96);
+	CHECK(fake_time_now_ms() - t0 < 100);
+	CHECK_EQ(ts.ack_log[1], 6);
+	CHECK_EQ(ts.ack_log[2], 13);
+	CHECK_EQ(ts.acks, 3);
+}
+
+/* Lock-step against a server that answers every ACK, duplicates too, with a block: every block
+ * arrives twice (as after a crossing retransmission). The client answers none of the copies
+ * that cross its ACK, so the doubling does not feed itself (RFC 1350's Sorcerer's Apprentice):
+ * one ACK per block. */
+static bool doubled_flight(uint64_t from)
+{
+	if (from <= ts.nblocks) {
+		send_block(from);
+		send_block(from);
+	}
+	return true;
+}
+
+TEST(tftp_sorcerers_apprentice)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 1 };
+	int64_t len;
+
+	setup(512 * 30 + 7);                    /* 31 blocks */
+	ts.flight = doubled_flight;
+	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
+	CHECK_EQ(len, 512 * 30 + 7);
+	CHECK_EQ(ts.acks, 1 + 31);              /* ACK 0 (the OACK) and one per block */
+}
+
+/* The OACK may grant utimeout (tftpd-hpa) no larger than asked; more is refused. */
+TEST(tftp_oack_utimeout)
+{
+	static const uint8_t ok[] = "utimeout\0" "10000\0" "timeout\0" "1";
+	static const uint8_t big[] = "utimeout\0" "20000";
+	struct tftp_conn *c;
+
+	setup(100);
+	ts.oack = ok;
+	ts.oack_len = sizeof(ok);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), 0);
+	tftp_close(c);
+	setup(100);
+	ts.oack = big;
+	ts.oack_len = sizeof(big);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
+	CHECK_EQ(ts.error_rx_code, 8);
 }
