@@ -18,7 +18,6 @@
 
 #define TFTP_MIN_BLKSIZE 8
 #define TFTP_MAX_BLKSIZE TFTP_DEFAULT_BLKSIZE   /* no IP fragments: one block per frame */
-#define TFTP_MAX_WINDOW 64
 #define TFTP_TIMEOUT_OPT 1                      /* seconds (RFC 2349's shortest), asked of the server */
 #define TFTP_UTIMEOUT_OPT 10000                 /* microseconds (tftpd-hpa's utimeout), asked too */
 /* Our retransmission timer (RFC 6298 style, from measured round trips): before the first
@@ -49,6 +48,7 @@ struct tftp_conn {
 	bool done;                    /* the last (short) block arrived */
 	int err;                      /* sticky failure */
 	bool peer_error;              /* the server ended it with an ERROR */
+	uint16_t peer_code;           /* ... with this code */
 	bool reacked;                 /* a gap/duplicate was answered since the last progress */
 	bool progress;                /* something useful arrived since the last wait */
 
@@ -314,6 +314,7 @@ static void take_error(struct tftp_conn *c, const uint8_t *p, size_t n)
 	tftp_last_error[ml] = '\0';
 	c->err = code == ERR_NOT_FOUND ? -E_NOENT : code == ERR_ACCESS ? -E_ACCESS : -E_IO;
 	c->peer_error = true;
+	c->peer_code = code;
 	c->progress = true;
 }
 
@@ -547,11 +548,11 @@ static int build_request(struct tftp_conn *c, const char *path, const struct tft
 			c->ask_tsize = true;
 			pos = put_opt(c->req, pos, "tsize", 0);
 		}
-		if (pos <= TFTP_REQ_MAX) {
+		if (pos <= TFTP_REQ_MAX && !opts->no_timeouts) {
 			c->ask_timeout = true;
 			pos = put_opt(c->req, pos, "timeout", TFTP_TIMEOUT_OPT);
 		}
-		if (pos <= TFTP_REQ_MAX) {
+		if (pos <= TFTP_REQ_MAX && !opts->no_timeouts) {
 			c->ask_utimeout = true;
 			pos = put_opt(c->req, pos, "utimeout", TFTP_UTIMEOUT_OPT);
 		}
@@ -618,6 +619,13 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 
 err_close:
 	tftp_close(c);
+	if (c->peer_code == ERR_OPTION && c->peer_error && !c->answered && c->ask_utimeout) {
+		/* A server that refuses the whole request over an option (tftpd-hpa does for a
+		 * utimeout it will not take, RFC 2347 says ignore it): ask again without ours. */
+		struct tftp_opts again = *opts;
+		again.no_timeouts = true;
+		return tftp_open(out, server, path, &again, size);
+	}
 	return rc;
 }
 

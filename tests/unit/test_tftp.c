@@ -19,6 +19,7 @@ static struct {
 	uint16_t blksize, window;     /* what the OACK grants (0: whatever was asked) */
 	bool no_tsize;                /* leave tsize out of the OACK */
 	bool silent;
+	bool refuse_utimeout;         /* answer a request with utimeout with ERROR 8 (tftpd-hpa) */
 	uint16_t error_code;          /* answer the RRQ with this ERROR (when error_msg) */
 	const char *error_msg;
 	const uint8_t *oack;          /* a verbatim OACK body (after the opcode) */
@@ -107,7 +108,7 @@ static void on_rrq(const uint8_t *p, size_t n)
 {
 	size_t pos = 2;
 	unsigned ask_bs = 0, ask_ws = 0;
-	bool ask_tsize = false;
+	bool ask_tsize = false, ask_utimeout = false;
 	char oack[256];
 	size_t ol = 0;
 
@@ -135,6 +136,12 @@ static void on_rrq(const uint8_t *p, size_t n)
 			ask_ws = (unsigned)atoi(val);
 		else if (!strcmp(name, "tsize"))
 			ask_tsize = true;
+		else if (!strcmp(name, "utimeout"))
+			ask_utimeout = true;
+	}
+	if (ts.refuse_utimeout && ask_utimeout) {
+		send_error(8, "Unsupported option(s) requested");
+		return;
 	}
 	if (ts.error_msg) {
 		send_error(ts.error_code, ts.error_msg);
@@ -914,4 +921,19 @@ TEST(tftp_oack_utimeout)
 	ts.oack_len = sizeof(big);
 	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
 	CHECK_EQ(ts.error_rx_code, 8);
+}
+
+/* A server refusing the whole request over utimeout (tftpd-hpa with a value it will not
+ * take): the client asks again without timeout/utimeout and the transfer works. */
+TEST(tftp_refused_timeouts_asked_again)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
+	int64_t len;
+
+	setup(100);
+	ts.refuse_utimeout = true;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 100);
+	CHECK_EQ(ts.rrqs, 2);
+	CHECK_STR(ts.rrq_opts, "blksize=8 tsize=0 windowsize=4 ");
 }
