@@ -68,9 +68,9 @@ struct tftp_conn {
 	uint32_t srtt_us, rttvar_us;
 	bool have_rtt;
 	uint64_t sample_at;           /* when the timed packet went out (0: nothing timed) */
-	/* A sample counts only when packet and answer fall in one wait: time the reader spends
-	 * away (hashing, copying) between reads is not the network's. */
-	unsigned wait_seq, sample_seq;
+	/* A sample counts only when the caller had no control between packet and answer: time
+	 * the reader spends away (hashing, copying) between reads is not the network's. */
+	unsigned epoch, sample_epoch; /* epoch: bumped whenever tftp_open/tftp_read return */
 	uint64_t ack_at_ms;           /* when our last ACK went out */
 	uint64_t seen_max;            /* the highest block number seen (absolute) */
 	bool gap_acked;               /* a gap was acknowledged: the server resends to seen_max */
@@ -136,7 +136,7 @@ static void rtt_sample(struct tftp_conn *c)
 		return;
 	uint64_t r = timer_us() - c->sample_at;
 	c->sample_at = 0;
-	if (c->sample_seq != c->wait_seq)
+	if (c->sample_epoch != c->epoch)
 		return;
 	r = MIN(r, (uint64_t)TFTP_RTO_MAX_MS * 1000);
 	if (!c->have_rtt) {
@@ -214,7 +214,7 @@ static int flush(struct tftp_conn *c)
 		rc = send_ack(c);
 		/* Time only an ACK that asks for new data and is not a repeat (Karn). */
 		c->sample_at = timed && !c->done ? timer_us() : 0;
-		c->sample_seq = c->wait_seq;
+		c->sample_epoch = c->epoch;
 	}
 	return rc;
 }
@@ -463,7 +463,6 @@ static int wait_step(struct tftp_conn *c)
 {
 	int rc;
 
-	c->wait_seq++;
 	rc = flush(c);
 	if (rc < 0)
 		return c->err = rc;
@@ -605,7 +604,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	 * resend the request at once (a server then runs two transfers to the same port). */
 	c->timer_start = timer_ms();
 	c->sample_at = timer_us();
-	c->sample_seq = c->wait_seq + 1;          /* the first wait_step's */
+	c->sample_epoch = c->epoch;
 	while (!c->answered && !c->err)
 		wait_step(c);
 	if (c->err) {
@@ -615,6 +614,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	if (size)
 		*size = c->tsize;
 	*out = c;
+	c->epoch++;
 	return 0;
 
 err_close:
@@ -650,6 +650,7 @@ int tftp_read(struct tftp_conn *c, void *buf, size_t len)
 	if (c->err && (c->err == -E_CANCELED || !got))
 		return c->err;
 	flush(c);                                 /* room was made: a deferred ACK may go */
+	c->epoch++;                               /* the caller has the CPU now */
 	return (int)got;
 }
 
