@@ -937,3 +937,69 @@ TEST(tftp_refused_timeouts_asked_again)
 	CHECK_EQ(ts.rrqs, 2);
 	CHECK_STR(ts.rrq_opts, "blksize=8 tsize=0 windowsize=4 ");
 }
+
+/* ---- the bad-input matrix (docs/testing.md) ------------------------------------------------- */
+
+/* Every ERROR code 0-8 ends the open with an error carrying the server's text, and is never
+ * answered; the next transfer works. */
+TEST(tftp_error_codes_0_to_8)
+{
+	static const int want[9] = { -E_IO, -E_NOENT, -E_ACCESS, -E_IO, -E_IO, -E_IO, -E_IO, -E_IO,
+				     -E_IO };
+	struct tftp_conn *c = NULL;
+	int64_t len;
+
+	for (uint16_t code = 0; code <= 8; code++) {
+		setup(10);
+		ts.error_code = code;
+		ts.error_msg = "server says no";
+		CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), want[code]);
+		CHECK_STR(tftp_last_error, "server says no");
+		CHECK_EQ(ts.errors, 0);
+		CHECK_EQ(ts.rrqs, code == 8 ? 2 : 1);   /* 8: asked again without timeouts */
+	}
+	setup(700);
+	CHECK_EQ(fetch(NULL, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 700);
+}
+
+/* An OACK granting a blksize larger than asked is refused with ERROR 8. */
+TEST(tftp_oack_blksize_larger_than_asked)
+{
+	static const uint8_t big[] = "blksize\0" "1469";
+	struct tftp_conn *c;
+
+	setup(100);
+	ts.oack = big;
+	ts.oack_len = sizeof(big);
+	CHECK_EQ(tftp_open(&c, FAKE_SERVER, "x", NULL, NULL), -E_PROTO);
+	CHECK_EQ(ts.error_rx_code, 8);
+}
+
+/* The server grants a smaller window than asked (16 -> 3): the transfer follows it. */
+TEST(tftp_window_shrunk_by_server)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 16 };
+	int64_t len;
+
+	setup(8 * 9 + 2);                       /* 10 blocks */
+	ts.window = 3;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 74);
+	CHECK_EQ(ts.ack_log[1], 3);
+	CHECK_EQ(ts.ack_log[2], 6);
+	CHECK_EQ(ts.ack_log[3], 9);
+	CHECK_EQ(ts.ack_log[4], 10);
+}
+
+/* A zero-length file: one empty DATA block, read returns 0 at once. */
+TEST(tftp_zero_length_file)
+{
+	int64_t len = -1;
+	uint64_t size = 1;
+
+	setup(0);
+	CHECK_EQ(fetch(NULL, 1000, &len, &size), 0);
+	CHECK_EQ(len, 0);
+	CHECK_EQ(size, 0);
+}
