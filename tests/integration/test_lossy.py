@@ -167,6 +167,11 @@ def test_corrupted_wire(lab, lossy_root, tmp_path, builddir):
     lab.start_atftpd(root, verbose=5)
     wire = lab.start_lossywire(seed=5, both="corrupt=1%")
     m = boot(lab, tmp_path, builddir, wire, "corrupt")
+    # tftpopts refuses what it cannot ask for and keeps the settings.
+    assert "tftpopts: blksize 1468 windowsize 16" in m.cmd("tftpopts")
+    assert "Error: --blksize=100: a number from 512 to 1468" in m.cmd("tftpopts --blksize=100")
+    assert "Error: --windowsize=65: a number from 1 to 64" in m.cmd("tftpopts --windowsize=65")
+    assert "tftpopts: blksize 1468 windowsize 16" in m.cmd("tftpopts")
     report = []
     try:
         stats = run_loads(lab, m, wire, digests,
