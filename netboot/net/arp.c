@@ -107,6 +107,7 @@ int arp_resolve(uint32_t ip, uint8_t mac[6])
 	}
 	static const uint8_t zero_mac[6];
 	unsigned wait_ms = ARP_FIRST_TRY_MS;
+	uint64_t start = timer_ms();
 
 	for (int attempt = 0; attempt < ARP_TRIES; attempt++, wait_ms *= 2) {
 		struct arp_entry *e = arp_lookup(ip);
@@ -122,8 +123,14 @@ int arp_resolve(uint32_t ip, uint8_t mac[6])
 			return rc;
 	}
 	struct arp_entry *e = arp_lookup(ip);
-	if (!e)
+	if (!e) {
+		unsigned ms = (unsigned)(timer_ms() - start);
+		char a[16];
+
+		snprintf(err_detail, sizeof(err_detail), "ARP: %s did not answer (%d requests over %u.%u s)",
+			 format_ipv4(ip, a), ARP_TRIES, ms / 1000, ms % 1000 / 100);
 		return -E_TIMEOUT;
+	}
 	memcpy(mac, e->mac, 6);
 	return 0;
 }

@@ -63,6 +63,7 @@ struct tftp_conn {
 
 	uint64_t timer_start;         /* when the retransmit timer was last (re)started */
 	unsigned rto_ms, tries;       /* current timeout (backed off) and timeouts in a row */
+	uint64_t quiet_since;         /* when the request went out or the last progress came */
 	/* Round-trip estimation (RFC 6298, in microseconds); Karn: only requests and ACKs sent
 	 * once are timed. */
 	uint32_t srtt_us, rttvar_us;
@@ -457,6 +458,25 @@ static int retransmit(struct tftp_conn *c)
 	return rc;
 }
 
+/* Give up, saying in err_detail which wait ran out: the server never answered the request,
+ * or it stopped mid-file (after which block), how many tries and over how long. */
+static int timed_out(struct tftp_conn *c)
+{
+	unsigned ms = (unsigned)(timer_ms() - c->quiet_since);
+	char ip[16];
+
+	format_ipv4(c->server, ip);
+	if (!c->answered)
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s did not answer the read request: %u tries over %u.%u s",
+			 ip, c->tries, ms / 1000, ms % 1000 / 100);
+	else
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s stopped sending after block %llu: %u tries over %u.%u s",
+			 ip, (unsigned long long)(c->next - 1), c->tries, ms / 1000, ms % 1000 / 100);
+	return -E_TIMEOUT;
+}
+
 /* Poll until something happens; on silence retransmit with backoff, and give up after
  * TFTP_TRIES timeouts in a row. Returns 0 or the (sticky) error. */
 static int wait_step(struct tftp_conn *c)
@@ -480,7 +500,7 @@ static int wait_step(struct tftp_conn *c)
 			return rc < 0 ? (c->err = rc) : 0;
 		}
 		if (++c->tries >= TFTP_TRIES)
-			return c->err = -E_TIMEOUT;
+			return c->err = timed_out(c);
 		c->rto_ms = MIN(c->rto_ms * 2, (unsigned)TFTP_RTO_MAX_MS);
 		c->sample_at = 0;                 /* Karn: a repeated packet is not timed */
 		rc = retransmit(c);
@@ -495,7 +515,7 @@ out:
 		c->progress = false;
 		c->tries = 0;
 		c->rto_ms = rto_estimate(c);
-		c->timer_start = timer_ms();
+		c->timer_start = c->quiet_since = timer_ms();
 	}
 	rc = flush(c);
 	if (rc < 0 && !c->err)
@@ -602,7 +622,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 		goto err_close;
 	/* Only now: the send may have waited seconds for ARP, and a timer started before it would
 	 * resend the request at once (a server then runs two transfers to the same port). */
-	c->timer_start = timer_ms();
+	c->timer_start = c->quiet_since = timer_ms();
 	c->sample_at = timer_us();
 	c->sample_epoch = c->epoch;
 	while (!c->answered && !c->err)

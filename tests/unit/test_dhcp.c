@@ -271,6 +271,8 @@ TEST(dhcp_bootp_mode_no_answer)
 	setup();
 	CHECK_EQ(dhcp_configure(true, 5), -E_TIMEOUT);
 	CHECK_EQ(srv.bootreqs, 2);      /* at 0 and 4 s */
+	CHECK_STR(err_detail, "no BOOTP reply in 5 s");
+	err_detail[0] = 0;
 }
 
 TEST(dhcp_timeout_schedule)
@@ -282,6 +284,8 @@ TEST(dhcp_timeout_schedule)
 	uint64_t spent = fake_time_now_ms() - t0;
 	CHECK(spent >= 60000 && spent < 61000);
 	CHECK_EQ(srv.discovers, 4);     /* at 0, 4, 12 and 28 s */
+	CHECK_STR(err_detail, "no DHCP offer in 60 s");
+	err_detail[0] = 0;
 	/* The old configuration is back. */
 	CHECK(netconf.configured);
 	CHECK_EQ(netconf.ip, FAKE_OUR_IP);

@@ -278,6 +278,8 @@ TEST(net_arp_timeout)
 	CHECK_EQ(arp_resolve(IP(10, 0, 0, 50), mac), -E_TIMEOUT);
 	uint64_t elapsed = fake_time_now_ms() - t0;
 	CHECK(elapsed >= 3100 && elapsed <= 3400);   /* 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s */
+	CHECK(strncmp(err_detail, "ARP: 10.0.0.50 did not answer (5 requests over 3.", 49) == 0);
+	err_detail[0] = 0;
 	CHECK_EQ(fake_net_sent_count(), 5);
 	for (size_t i = 0; i < fake_net_sent_count(); i++) {
 		size_t len;

@@ -688,6 +688,10 @@ TEST(tftp_timeouts)
 	uint64_t spent = fake_time_now_ms() - t0;
 	CHECK(spent >= 33000 && spent < 35000);   /* 1 + 2 + 10 x 3 s (the cap) */
 	CHECK_EQ(ts.rrqs, 12);
+	/* The message names the wait: which server, what it did not answer, how long. */
+	CHECK(strncmp(err_detail, "TFTP server 10.0.0.1 did not answer the read request: "
+			  "12 tries over 33.", 71) == 0);
+	err_detail[0] = 0;
 
 	/* The server goes quiet mid-transfer. */
 	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
@@ -700,6 +704,11 @@ TEST(tftp_timeouts)
 	CHECK_EQ(n, 32);                          /* the first window, then the error */
 	CHECK_EQ(tftp_read(c, buf, sizeof(buf)), -E_TIMEOUT);
 	spent = fake_time_now_ms() - t0;
+	char want[128];
+	snprintf(want, sizeof(want), "TFTP server 10.0.0.1 stopped sending after block 4: 12 tries over %u.",
+		 (unsigned)(spent / 1000));
+	CHECK(strncmp(err_detail, want, strlen(want)) == 0);
+	err_detail[0] = 0;
 	/* From the measured round trip (a few ms): 10 ms doubling to the 3 s cap, 12 tries. */
 	CHECK(spent >= 10000 && spent < 20000);
 	CHECK_EQ(ts.acks, 1 + 12);                /* ACK 0, ACK 4 and its 11 repeats */
