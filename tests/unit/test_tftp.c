@@ -615,6 +615,107 @@ TEST(tftp_lost_block_reacks)
 	CHECK_EQ(ts.ack_log[3], 7);
 }
 
+/* Bad-input rows on the wire: an ARP storm before every flight (requests for other hosts and
+ * for us, replies nobody asked for), and the first sending of three blocks spoiled: a bad IPv4
+ * header checksum, a bad UDP checksum, a frame longer than Ethernet's maximum (the block padded
+ * past 1514 bytes). Each spoiled block is dropped and comes again after the gap's ACK. */
+#define STORM 300
+static bool spoiled[16];
+static int storm_asks_for_us;
+
+static void arp_storm(void)
+{
+	uint8_t f[ETH_RXBUF_SIZE];
+	uint8_t mac[6] = { 2, 0xaa, 0, 0, 0, 0 };
+
+	for (int i = 0; i < STORM; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		uint32_t ip = 0x0a000100u + (uint32_t)i;
+		if (i % 30 == 0) {
+			fake_net_inject(f, fake_build_arp_request(f, mac, ip, FAKE_OUR_IP));
+			storm_asks_for_us++;
+		} else if (i % 3 == 0) {
+			fake_net_inject(f, fake_build_arp_reply(f, mac, ip));
+		} else {
+			fake_net_inject(f, fake_build_arp_request(f, mac, ip, ip + 1));
+		}
+	}
+}
+
+static bool hostile_flight(uint64_t from)
+{
+	static uint8_t pkt[4 + 1500];
+	uint8_t f[ETH_RXBUF_SIZE];
+
+	arp_storm();
+	for (uint64_t k = from; k < from + ts.ws && k <= ts.nblocks; k++) {
+		int kind = k == 3 ? 1 : k == 5 ? 2 : k == 7 ? 3 : 0;
+		if (!kind || spoiled[k]) {
+			send_block(k);
+			continue;
+		}
+		spoiled[k] = true;
+		size_t n = block_len(k);
+		put_be16(pkt, 3);
+		put_be16(pkt + 2, (uint16_t)k);
+		for (size_t i = 0; i < n; i++)
+			pkt[4 + i] = pattern((k - 1) * ts.bs + i);
+		size_t len = fake_build_udp(f, fake_peer_mac, FAKE_SERVER, TID, FAKE_OUR_IP,
+					    ts.client_port, pkt, 4 + n);
+		if (kind == 1) {
+			f[14 + 10] ^= 0x40;                /* IPv4 header checksum */
+		} else if (kind == 2) {
+			f[14 + 20 + 6] ^= 0x40;            /* UDP checksum */
+		} else {
+			memset(f + len, 0, 1530 - len);    /* "padding" past the MTU */
+			len = 1530;
+		}
+		fake_net_inject(f, len);
+	}
+	return true;
+}
+
+TEST(tftp_hostile_frames_and_arp_storm)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 4 };
+	int64_t len;
+
+	setup(512 * 9 + 100);                     /* 10 blocks */
+	memset(spoiled, 0, sizeof(spoiled));
+	storm_asks_for_us = 0;
+	ts.flight = hostile_flight;
+	fake_net_clear_sent();
+	CHECK_EQ(fetch(&o, 700, &len, NULL), 0);  /* fetch checks every byte */
+	CHECK_EQ(len, 512 * 9 + 100);
+	CHECK(spoiled[3] && spoiled[5] && spoiled[7]);
+	CHECK(storm_asks_for_us >= 3 * (STORM / 30));
+	/* Every request for our address was answered, the rest of the storm was not. */
+	size_t arp_replies = 0, arp_requests = 0;
+	for (size_t i = 0; i < fake_net_sent_count(); i++) {
+		size_t fl;
+		const uint8_t *fr = fake_net_sent(i, &fl);
+		if (fl >= 42 && get_be16(fr + 12) == 0x0806) {
+			if (get_be16(fr + 14 + 6) == 2)
+				arp_replies++;
+			else
+				arp_requests++;
+		}
+	}
+	CHECK(fake_net_sent_total() <= FAKE_SENT_MAX);
+	CHECK_EQ(arp_replies, (size_t)storm_asks_for_us);
+	/* The storm's unasked replies to us push the server out of the 8-entry cache: one new
+	 * request per flight at most, never a request per storm frame. */
+	CHECK(arp_requests >= 1 && arp_requests <= 6);
+	/* Each spoiled block was dropped: the gap before it was acknowledged (ACK 2, 4, 6). */
+	CHECK_EQ(ts.acks, 5);
+	CHECK_EQ(ts.ack_log[0], 0);
+	CHECK_EQ(ts.ack_log[1], 2);
+	CHECK_EQ(ts.ack_log[2], 4);
+	CHECK_EQ(ts.ack_log[3], 6);
+	CHECK_EQ(ts.ack_log[4], 10);
+}
+
 /* A stranger (right IP, wrong port) gets ERROR 5; other hosts are ignored; the transfer goes on. */
 static bool stranger_flight(uint64_t from)
 {
