@@ -6,6 +6,7 @@
 
 /* Offsets into the real-mode header (Documentation/arch/x86/boot.rst). */
 #define LH_SETUP_SECTS 0x1f1
+#define LH_SYSSIZE 0x1f4
 #define LH_VID_MODE 0x1fa
 #define LH_BOOT_FLAG 0x1fe
 #define LH_HEADER 0x202
@@ -35,6 +36,7 @@ struct linux_image {
 	uint32_t setup_size;       /* real-mode part, bytes: (setup_sects + 1) * 512 */
 	uint32_t pm_offset;        /* where the protected-mode part starts in the file */
 	uint32_t pm_size;
+	uint64_t sys_size;         /* what the header says the protected-mode part holds, bytes */
 	uint32_t initrd_addr_max;  /* highest byte address the initrd may end at */
 	uint32_t cmdline_size;     /* longest command line the kernel takes (without NUL) */
 	uint32_t init_size;        /* memory the kernel needs from its load address */

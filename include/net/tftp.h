@@ -8,14 +8,19 @@
 #define TFTP_PORT 69
 #define TFTP_DEFAULT_BLKSIZE 1468   /* largest that fits one Ethernet frame: 1500-20-8-4 */
 #define TFTP_DEFAULT_WINDOW 16
+#define TFTP_MAX_WINDOW 64
 
 struct tftp_opts {
 	uint16_t blksize;           /* 0: TFTP_DEFAULT_BLKSIZE; 512 disables the option */
 	uint16_t windowsize;        /* 0: TFTP_DEFAULT_WINDOW; 1 disables the option */
 	bool no_options;            /* send a plain RFC 1350 request */
+	bool no_timeouts;           /* ask for no timeout/utimeout (set when a server refused them) */
 };
 
 struct tftp_conn;
+
+/* What (nd) and tftp:// transfers ask for (the `tftpopts` command sets it). */
+extern struct tftp_opts tftp_settings;
 
 /* Send the read request and wait for the first answer (OACK or DATA 1). Fills *size with the
  * tsize the server announced (0 when unknown). -E_NOENT / -E_ACCESS / -E_IO with the server's

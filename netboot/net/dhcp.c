@@ -62,6 +62,7 @@ static struct {
 	uint32_t xid;
 	uint32_t offered_ip, server_id;     /* from the OFFER we answer */
 	bool have_reply;                    /* rx holds a reply the state machine wants */
+	unsigned offers, naks;              /* seen this time (for the timeout's message) */
 	uint32_t rx_src;                    /* its source address */
 	size_t rx_len;
 	uint8_t rx[UDP_PAYLOAD_MAX];
@@ -304,6 +305,19 @@ static void use_proxy(void)
 	       format_ipv4(d.bs_server, ip));
 }
 
+/* Say in err_detail which wait ran out: no reply at all, or offers but no ACK. */
+static int timed_out(bool bootp, unsigned s)
+{
+	if (bootp)
+		snprintf(err_detail, sizeof(err_detail), "no BOOTP reply in %u s", s);
+	else if (!d.offers)
+		snprintf(err_detail, sizeof(err_detail), "no DHCP offer in %u s", s);
+	else
+		snprintf(err_detail, sizeof(err_detail),
+			 "%u DHCP offers but no ACK in %u s (%u NAKs)", d.offers, s, d.naks);
+	return -E_TIMEOUT;
+}
+
 int dhcp_configure(bool bootp, unsigned timeout_s)
 {
 	static const unsigned schedule_s[] = { 4, 8, 16, 32 };
@@ -320,6 +334,7 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 	d.state = bootp ? ST_BOOTP : ST_SELECTING;
 	d.have_reply = false;
 	d.proxy_len = 0;
+	d.offers = d.naks = 0;
 
 	netconf.ip = 0;                       /* send from 0.0.0.0, broadcast replies */
 	netconf.configured = false;
@@ -330,7 +345,7 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 	for (;;) {
 		uint64_t now = timer_ms();
 		if (now >= limit) {
-			rc = -E_TIMEOUT;
+			rc = timed_out(bootp, (unsigned)((now - start + 500) / 1000));
 			goto err_unbind;
 		}
 		rc = send_request((unsigned)((now - start) / 1000));
@@ -357,6 +372,7 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 		d.have_reply = false;
 		int type = msg_type(d.rx, d.rx_len);
 		if (d.state == ST_SELECTING) {
+			d.offers++;
 			d.offered_ip = get_be32(d.rx + BP_YIADDR);
 			d.server_id = server_id(d.rx, d.rx_len);
 			if (!d.server_id)             /* RFC 2131 requires option 54; be lenient */
@@ -366,6 +382,7 @@ int dhcp_configure(bool bootp, unsigned timeout_s)
 			continue;
 		}
 		if (type == DHCPNAK) {
+			d.naks++;
 			d.state = ST_SELECTING;
 			step = 0;
 			continue;

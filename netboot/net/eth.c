@@ -23,7 +23,9 @@ int eth_send(const uint8_t dst[6], uint16_t type, const void *payload, size_t le
 
 void eth_receive(const uint8_t *frame, size_t len)
 {
-	if (len < ETH_HLEN)
+	/* Longer than Ethernet allows: no sender we talk to makes such a frame (IP would ignore the
+	 * excess as padding, so a bogus frame would pass for a good one). */
+	if (len < ETH_HLEN || len > ETH_FRAME_MAX)
 		return;
 	if (memcmp(frame, netconf.mac, 6) != 0 && memcmp(frame, eth_broadcast, 6) != 0)
 		return;

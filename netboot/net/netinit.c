@@ -192,10 +192,13 @@ void network_init(bool dhcp_at_start)
 	if (dhcp_at_start) {
 		printf("DHCP (ESC to skip)...\n");
 		int rc = dhcp_configure(false, STARTUP_DHCP_TIMEOUT);
-		if (rc < 0)
-			printf("Network: DHCP failed: %s; use dhcp or ifconfig\n", errmsg(rc));
-		else
+		if (rc < 0) {
+			printf("Network: DHCP failed: %s%s%s%s; use dhcp or ifconfig\n", errmsg(rc),
+			       err_detail[0] ? " (" : "", err_detail, err_detail[0] ? ")" : "");
+			err_detail[0] = 0;
+		} else {
 			print_config("from DHCP");
+		}
 	}
 }
 

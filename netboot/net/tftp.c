@@ -19,10 +19,15 @@
 
 #define TFTP_MIN_BLKSIZE 8
 #define TFTP_MAX_BLKSIZE TFTP_DEFAULT_BLKSIZE   /* no IP fragments: one block per frame */
-#define TFTP_MAX_WINDOW 64
-#define TFTP_TIMEOUT_OPT 2                      /* seconds, asked of the server */
-#define TFTP_RTO_MS 1000                        /* our first retransmit, doubling */
-#define TFTP_TRIES 5                            /* timeouts in a row before giving up */
+#define TFTP_TIMEOUT_OPT 1                      /* seconds (RFC 2349's shortest), asked of the server */
+#define TFTP_UTIMEOUT_OPT 10000                 /* microseconds (tftpd-hpa's utimeout), asked too */
+/* Our retransmission timer (RFC 6298 style, from measured round trips): before the first
+ * sample, after a floor in milliseconds rather than RFC 6298's second (a boot server is on
+ * the LAN), and backing off to a cap that still outlasts a server's own 1-2 s timer. */
+#define TFTP_RTO_INIT_MS 1000
+#define TFTP_RTO_MIN_MS 10
+#define TFTP_RTO_MAX_MS 3000
+#define TFTP_TRIES 12                           /* timeouts without progress before giving up */
 #define TFTP_REQ_MAX 512
 #define FIFO_SIZE (TFTP_MAX_WINDOW * TFTP_MAX_BLKSIZE)
 
@@ -35,7 +40,7 @@ struct tftp_conn {
 	uint16_t tid;                 /* the server's port: 0 until its first answer */
 	bool answered;                /* OACK or DATA 1 seen */
 	uint16_t ask_blksize, ask_window;      /* what we asked for (0: not asked) */
-	bool ask_tsize, ask_timeout;
+	bool ask_tsize, ask_timeout, ask_utimeout;
 	uint16_t blksize, window;     /* in force */
 	uint64_t tsize;
 
@@ -44,11 +49,13 @@ struct tftp_conn {
 	bool done;                    /* the last (short) block arrived */
 	int err;                      /* sticky failure */
 	bool peer_error;              /* the server ended it with an ERROR */
+	uint16_t peer_code;           /* ... with this code */
 	bool reacked;                 /* a gap/duplicate was answered since the last progress */
 	bool progress;                /* something useful arrived since the last wait */
 
 	/* Replies are sent from the poll loop, never from inside the receive handler. */
 	bool ack_due;                 /* send ACK(next - 1) */
+	bool ack_timed;               /* ... and time the answer (a window or lock-step ACK) */
 	bool ack_deferred;            /* the window is complete but there is no room for the next */
 	bool err8_due;                /* reject the OACK */
 	bool err5_due;                /* tell a stray sender it is not our peer */
@@ -56,7 +63,19 @@ struct tftp_conn {
 	uint16_t err5_port;
 
 	uint64_t timer_start;         /* when the retransmit timer was last (re)started */
-	unsigned rto_ms, tries;
+	unsigned rto_ms, tries;       /* current timeout (backed off) and timeouts in a row */
+	uint64_t quiet_since;         /* when the request went out or the last progress came */
+	/* Round-trip estimation (RFC 6298, in microseconds); Karn: only requests and ACKs sent
+	 * once are timed. */
+	uint32_t srtt_us, rttvar_us;
+	bool have_rtt;
+	uint64_t sample_at;           /* when the timed packet went out (0: nothing timed) */
+	/* A sample counts only when the caller had no control between packet and answer: time
+	 * the reader spends away (hashing, copying) between reads is not the network's. */
+	unsigned epoch, sample_epoch; /* epoch: bumped whenever tftp_open/tftp_read return */
+	uint64_t ack_at_ms;           /* when our last ACK went out */
+	uint64_t seen_max;            /* the highest block number seen (absolute) */
+	bool gap_acked;               /* a gap was acknowledged: the server resends to seen_max */
 
 	/* Where in-order data goes: straight into the reader's buffer while one waits and
 	 * nothing is queued, else into the FIFO (room for a whole window of the largest blocks). */
@@ -100,6 +119,38 @@ static size_t fifo_take(struct tftp_conn *c, uint8_t *buf, size_t len)
 	return n;
 }
 
+/* ---- the retransmission timer ------------------------------------------------------ */
+
+/* The timeout the estimate gives (RFC 6298 2.3: SRTT + 4 RTTVAR), within floor and cap. */
+static unsigned rto_estimate(const struct tftp_conn *c)
+{
+	if (!c->have_rtt)
+		return TFTP_RTO_INIT_MS;
+	uint64_t ms = (c->srtt_us + 4ull * c->rttvar_us + 999) / 1000;
+	return (unsigned)MIN(MAX(ms, (uint64_t)TFTP_RTO_MIN_MS), (uint64_t)TFTP_RTO_MAX_MS);
+}
+
+/* The answer to a timed packet arrived: one round-trip sample (RFC 6298 2.2/2.3). */
+static void rtt_sample(struct tftp_conn *c)
+{
+	if (!c->sample_at)
+		return;
+	uint64_t r = timer_us() - c->sample_at;
+	c->sample_at = 0;
+	if (c->sample_epoch != c->epoch)
+		return;
+	r = MIN(r, (uint64_t)TFTP_RTO_MAX_MS * 1000);
+	if (!c->have_rtt) {
+		c->srtt_us = (uint32_t)r;
+		c->rttvar_us = (uint32_t)(r / 2);
+		c->have_rtt = true;
+	} else {
+		uint64_t delta = r > c->srtt_us ? r - c->srtt_us : c->srtt_us - r;
+		c->rttvar_us = (uint32_t)((3ull * c->rttvar_us + delta) / 4);
+		c->srtt_us = (uint32_t)((7ull * c->srtt_us + r) / 8);
+	}
+}
+
 /* ---- sending ------------------------------------------------------------------------ */
 
 static int send_error(uint32_t ip, uint16_t lport, uint16_t port, uint16_t code, const char *msg)
@@ -126,7 +177,7 @@ static int send_ack(struct tftp_conn *c)
 	pkt[2] = (uint8_t)(block >> 8);
 	pkt[3] = (uint8_t)block;
 	c->acked = c->next - 1;
-	c->timer_start = timer_ms();
+	c->timer_start = c->ack_at_ms = timer_ms();
 	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
 }
 
@@ -159,7 +210,12 @@ static int flush(struct tftp_conn *c)
 	}
 	if (c->ack_due && !c->err) {
 		c->ack_due = false;
+		bool timed = c->ack_timed;
+		c->ack_timed = false;
 		rc = send_ack(c);
+		/* Time only an ACK that asks for new data and is not a repeat (Karn). */
+		c->sample_at = timed && !c->done ? timer_us() : 0;
+		c->sample_epoch = c->epoch;
 	}
 	return rc;
 }
@@ -231,6 +287,10 @@ static int parse_oack(struct tftp_conn *c, const uint8_t *p, size_t n)
 			if (v < 1 || v > TFTP_TIMEOUT_OPT)
 				return -E_PROTO;
 			bit = 8;
+		} else if (name_is(name, "utimeout") && c->ask_utimeout) {
+			if (v < 1 || v > TFTP_UTIMEOUT_OPT)
+				return -E_PROTO;
+			bit = 16;
 		} else {
 			return -E_PROTO;          /* not something we asked for */
 		}
@@ -255,6 +315,7 @@ static void take_error(struct tftp_conn *c, const uint8_t *p, size_t n)
 	tftp_last_error[ml] = '\0';
 	c->err = code == ERR_NOT_FOUND ? -E_NOENT : code == ERR_ACCESS ? -E_ACCESS : -E_IO;
 	c->peer_error = true;
+	c->peer_code = code;
 	c->progress = true;
 }
 
@@ -264,14 +325,24 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 	uint16_t ahead = (uint16_t)(block - (uint16_t)c->next);
 
 	if (ahead != 0) {
-		/* A gap (ahead < half the space) means blocks were lost: ask for the window again
-		 * from the last in-order block (RFC 7440). An old block while nothing new has come
-		 * since our last ACK means that ACK was lost. Either way, answer once. */
+		/* A gap (ahead < half the space) means blocks were lost: acknowledge the last
+		 * in-order block at once (RFC 7440 section 4). An old block while nothing new has
+		 * come since our last ACK means that ACK was lost - unless it came sooner than
+		 * half a timeout after that ACK: then it crossed it, and answering it would start
+		 * the Sorcerer's Apprentice (RFC 1350) with a server that answers duplicate ACKs.
+		 * Either way, answer once until there is progress. */
 		bool behind = ahead >= 0x8000;
-		if (c->reacked || c->ack_deferred || (behind && c->next - 1 != c->acked))
+		if (!behind)
+			c->seen_max = MAX(c->seen_max, c->next + ahead);
+		if (c->reacked || c->ack_deferred)
+			return;
+		if (behind && (c->next - 1 != c->acked ||
+			       timer_ms() - c->ack_at_ms < rto_estimate(c) / 2))
 			return;
 		c->reacked = true;
+		c->gap_acked = !behind;
 		c->ack_due = true;
+		c->sample_at = 0;
 		return;
 	}
 	if (c->done || n > c->blksize)
@@ -291,10 +362,19 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 	c->next++;
 	c->progress = true;
 	c->reacked = false;
+	rtt_sample(c);
 	if (n < c->blksize) {
 		c->done = true;
 		c->ack_due = true;
 	} else if (c->next - 1 - c->acked >= c->window) {
+		c->gap_acked = false;
+		c->ack_timed = true;
+		want_ack(c);
+	} else if (c->gap_acked && c->next - 1 >= c->seen_max) {
+		/* After a gap, a server may resend only to the end of the window it had started
+		 * (atftpd does) and then wait: that end is the highest block seen. Waiting for
+		 * a whole new window would cost a timeout. */
+		c->gap_acked = false;
 		want_ack(c);
 	}
 }
@@ -337,7 +417,9 @@ static void tftp_rx(void *ctx, uint32_t src_ip, uint16_t src_port, uint32_t dst_
 			c->err8_due = true;
 			return;
 		}
+		rtt_sample(c);
 		c->ack_due = true;                /* ACK 0 starts the data */
+		c->ack_timed = true;
 		return;
 	}
 	if (op == OP_DATA && len >= 4) {
@@ -376,6 +458,25 @@ static int retransmit(struct tftp_conn *c)
 	return rc;
 }
 
+/* Give up, saying in err_detail which wait ran out: the server never answered the request,
+ * or it stopped mid-file (after which block), how many tries and over how long. */
+static int timed_out(struct tftp_conn *c)
+{
+	unsigned ms = (unsigned)(timer_ms() - c->quiet_since);
+	char ip[16];
+
+	format_ipv4(c->server, ip);
+	if (!c->answered)
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s did not answer the read request: %u tries over %u.%u s",
+			 ip, c->tries, ms / 1000, ms % 1000 / 100);
+	else
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s stopped sending after block %llu: %u tries over %u.%u s",
+			 ip, (unsigned long long)(c->next - 1), c->tries, ms / 1000, ms % 1000 / 100);
+	return -E_TIMEOUT;
+}
+
 /* Poll until something happens; on silence retransmit with backoff, and give up after
  * TFTP_TRIES timeouts in a row. Returns 0 or the (sticky) error. */
 static int wait_step(struct tftp_conn *c)
@@ -389,9 +490,19 @@ static int wait_step(struct tftp_conn *c)
 		goto out;
 	rc = net_wait(wait_done, c, c->timer_start + c->rto_ms);
 	if (rc == -E_TIMEOUT) {
+		if (c->answered && c->next - 1 > c->acked && !c->ack_deferred && !c->done) {
+			/* Blocks came after our last ACK, then silence: the server's flight ended
+			 * short of a window (lost tail, or a resend to its old window's end). Say
+			 * what we have; that is no failed try. */
+			c->gap_acked = false;
+			c->sample_at = 0;
+			rc = send_ack(c);
+			return rc < 0 ? (c->err = rc) : 0;
+		}
 		if (++c->tries >= TFTP_TRIES)
-			return c->err = -E_TIMEOUT;
-		c->rto_ms *= 2;
+			return c->err = timed_out(c);
+		c->rto_ms = MIN(c->rto_ms * 2, (unsigned)TFTP_RTO_MAX_MS);
+		c->sample_at = 0;                 /* Karn: a repeated packet is not timed */
 		rc = retransmit(c);
 		if (rc < 0)
 			return c->err = rc;
@@ -403,8 +514,8 @@ out:
 	if (c->progress) {
 		c->progress = false;
 		c->tries = 0;
-		c->rto_ms = TFTP_RTO_MS;
-		c->timer_start = timer_ms();
+		c->rto_ms = rto_estimate(c);
+		c->timer_start = c->quiet_since = timer_ms();
 	}
 	rc = flush(c);
 	if (rc < 0 && !c->err)
@@ -456,9 +567,13 @@ static int build_request(struct tftp_conn *c, const char *path, const struct tft
 			c->ask_tsize = true;
 			pos = put_opt(c->req, pos, "tsize", 0);
 		}
-		if (pos <= TFTP_REQ_MAX) {
+		if (pos <= TFTP_REQ_MAX && !opts->no_timeouts) {
 			c->ask_timeout = true;
 			pos = put_opt(c->req, pos, "timeout", TFTP_TIMEOUT_OPT);
+		}
+		if (pos <= TFTP_REQ_MAX && !opts->no_timeouts) {
+			c->ask_utimeout = true;
+			pos = put_opt(c->req, pos, "utimeout", TFTP_UTIMEOUT_OPT);
 		}
 		if (ws > 1 && pos <= TFTP_REQ_MAX) {
 			c->ask_window = (uint16_t)ws;
@@ -495,7 +610,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	c->next = 1;
 	c->blksize = 512;
 	c->window = 1;
-	c->rto_ms = TFTP_RTO_MS;
+	c->rto_ms = TFTP_RTO_INIT_MS;
 	rc = build_request(c, path, opts);
 	if (rc < 0)
 		goto err_free;
@@ -510,7 +625,9 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 		goto err_close;
 	/* Only now: the send may have waited seconds for ARP, and a timer started before it would
 	 * resend the request at once (a server then runs two transfers to the same port). */
-	c->timer_start = timer_ms();
+	c->timer_start = c->quiet_since = timer_ms();
+	c->sample_at = timer_us();
+	c->sample_epoch = c->epoch;
 	while (!c->answered && !c->err)
 		wait_step(c);
 	if (c->err) {
@@ -520,10 +637,18 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	if (size)
 		*size = c->tsize;
 	*out = c;
+	c->epoch++;
 	return 0;
 
 err_close:
 	tftp_close(c);
+	if (c->peer_code == ERR_OPTION && c->peer_error && !c->answered && c->ask_utimeout) {
+		/* A server that refuses the whole request over an option (tftpd-hpa does for a
+		 * utimeout it will not take, RFC 2347 says ignore it): ask again without ours. */
+		struct tftp_opts again = *opts;
+		again.no_timeouts = true;
+		return tftp_open(out, server, path, &again, size);
+	}
 	return rc;
 err_free:
 	free(c);
@@ -551,6 +676,7 @@ int tftp_read(struct tftp_conn *c, void *buf, size_t len)
 	if (c->err && (c->err == -E_CANCELED || !got))
 		return c->err;
 	flush(c);                                 /* room was made: a deferred ACK may go */
+	c->epoch++;                               /* the caller has the CPU now */
 	return (int)got;
 }
 

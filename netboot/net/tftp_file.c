@@ -8,7 +8,7 @@
 #include "net/tftp.h"
 #include "pxe/pxe.h"
 
-static const struct tftp_opts tftp_user_opts;   /* the defaults (blksize 1468, window 16) */
+struct tftp_opts tftp_settings;                 /* zero: the defaults (blksize 1468, window 16) */
 
 /* Keep the server's own words for the error line (cmd_fail prints err_detail). */
 static void keep_server_error(void)
@@ -43,7 +43,7 @@ static const struct tftp_opts *window_opts(struct tftp_opts *o)
 {
 	uint16_t fit = net_dev->rx_frames ? (uint16_t)MAX(1, net_dev->rx_frames * 3 / 4) : 0;
 
-	*o = tftp_user_opts;
+	*o = tftp_settings;
 	if (!o->windowsize)
 		o->windowsize = TFTP_DEFAULT_WINDOW;
 	if (fit && o->windowsize > fit)

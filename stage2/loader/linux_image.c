@@ -29,6 +29,14 @@ static int linux_probe(struct image *img)
 		return rc;            /* a Linux kernel osprey cannot boot: say which */
 	if (rc < 0)
 		return -E_NOEXEC;
+	/* A transfer cut short (or a file cut by hand) would start and crash: the header says
+	 * how much follows the setup (rounded up to 16 bytes by the kernel's build). */
+	if (li.sys_size > (uint64_t)li.pm_size + 15) {
+		snprintf(err_detail, sizeof(err_detail),
+			 "truncated kernel: its header says %llu KiB after the setup, the file has %u KiB",
+			 (unsigned long long)(li.sys_size >> 10), (unsigned)(li.pm_size >> 10));
+		return -E_IO;
+	}
 	if (strlen(img->cmdline) > li.cmdline_size) {
 		snprintf(err_detail, sizeof(err_detail),
 			 "command line longer than the %u bytes this kernel accepts", (unsigned)li.cmdline_size);

@@ -47,6 +47,9 @@ int linux_parse(const uint8_t *img, size_t len, struct linux_image *li)
 	li->setup_size = setup_size;
 	li->pm_offset = setup_size;
 	li->pm_size = (uint32_t)MIN(len - setup_size, (size_t)UINT32_MAX);
+	/* syssize: 16-byte paragraphs, a 32-bit field from protocol 2.04 (16-bit before). */
+	li->sys_size = (uint64_t)(version >= 0x0204 ? get_le32(img + LH_SYSSIZE)
+						    : get_le16(img + LH_SYSSIZE)) * 16;
 	li->initrd_addr_max = version >= 0x0203 ? get_le32(img + LH_INITRD_ADDR_MAX) : 0x37ffffff;
 	li->cmdline_size = version >= 0x0206 ? get_le32(img + LH_CMDLINE_SIZE) : 255;
 	li->init_size = version >= 0x020a ? get_le32(img + LH_INIT_SIZE) : 0;

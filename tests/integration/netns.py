@@ -43,6 +43,7 @@ DHCP_RANGE = (f"{LAB_NET}.100", f"{LAB_NET}.199")
 TFTPD_HPA_CANDIDATES = ("/opt/osprey-test/tftpd-hpa/usr/sbin/in.tftpd", "/usr/sbin/in.tftpd")
 
 _counter = itertools.count()
+LOSSYWIRE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lossywire.py")
 
 
 class LabError(RuntimeError):
@@ -132,6 +133,25 @@ class Server:
                 self.proc.wait(timeout=5)
             except ProcessLookupError:
                 pass
+
+
+class Wire:
+    """A running lossywire: its server entry, tap, sockets and summary counters."""
+
+    def __init__(self, srv, tap, sock, peer, seed):
+        self.srv, self.tap, self.sock, self.peer, self.seed = srv, tap, sock, peer, seed
+
+    def netdev(self, netid):
+        return (f"dgram,id={netid},local.type=unix,local.path={self.peer},"
+                f"remote.type=unix,remote.path={self.sock}")
+
+    def stats(self):
+        """Stop the wire and return {"up": {...}, "down": {...}} from its final summary."""
+        self.srv.stop()
+        out = {}
+        for m in re.finditer(r"(?m)^lossywire: (up|down) (.*)$", self.srv.log()):
+            out[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+        return out
 
 
 class Lab:
@@ -340,6 +360,21 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
                 "-pf", os.path.join(self.logdir, f"{name}.pid"), self.bridge]
         return self.spawn(name, argv, ready=self._udp_listening(67))
 
+    def start_lossywire(self, *, seed=1, both="", up="", down="", log=False, name=None):
+        """A lossy wire (tests/integration/lossywire.py) from a new tap on the bridge to a
+        unix datagram socket for QEMU's -netdev dgram; give the result to
+        NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%")."""
+        tap = self.add_tap()
+        name = name or f"lossywire-{tap}"
+        sock = os.path.join(self.logdir, f"{name}.wire.sock")
+        peer = os.path.join(self.logdir, f"{name}.qemu.sock")
+        argv = ["/usr/bin/python3", "-u", LOSSYWIRE, "--tap", tap, "--sock", sock,
+                "--peer", peer, "--seed", str(seed), "--both", both, "--up", up, "--down", down]
+        if log:
+            argv.append("--log")
+        srv = self.spawn(name, argv, ready=lambda: os.path.exists(sock))
+        return Wire(srv, tap, sock, peer, seed)
+
     # ------------------------------------------------------------ teardown
     def _ns_pids(self, ns):
         p = run(["ip", "netns", "pids", ns], check=False)
@@ -375,15 +410,18 @@ class NetnsMachine(Machine):
     """conftest.Machine with its NIC on a lab tap: QEMU runs inside the lab
     namespace. Same keyword arguments as Machine, plus lab= and tap=;
     tftp_root/bootfile are not used (the lab's servers provide them).
-    Boots -boot n (PXE through the NIC's option ROM) unless kernel= is given."""
+    Boots -boot n (PXE through the NIC's option ROM) unless kernel= is given.
+    wire=lab.start_lossywire(...) puts the NIC on a lossy wire instead of the tap."""
 
-    def __init__(self, name, logdir, *, lab, tap=None, nic="rtl8139", mac=None, **kw):
+    def __init__(self, name, logdir, *, lab, tap=None, nic="rtl8139", mac=None, wire=None,
+                 **kw):
         kw.pop("tftp_root", None)
         kw.pop("bootfile", None)
         super().__init__(name, logdir, nic=nic, **kw)
         self.lab = lab
         self.tap = tap or lab.tap
         self.mac = mac
+        self.wire = wire              # a Lab.start_lossywire() result: NIC on the lossy wire
 
     def argv(self):
         a = super().argv()  # tftp_root is None: it holds "-nic none"
@@ -391,8 +429,9 @@ class NetnsMachine(Machine):
         dev = f"{self.nic},netdev=n0"
         if self.mac:
             dev += f",mac={self.mac}"
-        a[i:i + 2] = ["-netdev", f"tap,id=n0,ifname={self.tap},script=no,downscript=no",
-                      "-device", dev]
+        netdev = self.wire.netdev("n0") if self.wire else \
+            f"tap,id=n0,ifname={self.tap},script=no,downscript=no"
+        a[i:i + 2] = ["-netdev", netdev, "-device", dev]
         return self.lab.exec_argv(a)
 
 

@@ -10,7 +10,7 @@
 #define FAKE_GATEWAY 0x0a000001u     /* 10.0.0.1 */
 #define FAKE_SERVER 0x0a000001u      /* 10.0.0.1 */
 #define FAKE_SENT_MAX 256            /* sent frames kept (the most recent ones) */
-#define FAKE_RX_MAX 64               /* injected frames waiting at once */
+#define FAKE_RX_MAX 1024             /* injected frames waiting at once (room for a storm) */
 
 extern const uint8_t fake_our_mac[6];    /* 02:00:00:00:00:02 */
 extern const uint8_t fake_peer_mac[6];   /* 02:00:00:00:00:01: what auto-ARP answers with */

@@ -9,6 +9,10 @@
 #include "net/netstack.h"
 
 #define OFFER_IP 0x0a000032u     /* 10.0.0.50 */
+#define SECOND_SERVER 0x0a000009u /* 10.0.0.9: a second DHCP server */
+#define SECOND_IP 0x0a00003cu    /* 10.0.0.60: what it offers */
+
+static const uint8_t second_mac[6] = { 2, 0, 0, 0, 0, 9 };
 
 /* What the scripted server does. */
 static struct {
@@ -17,6 +21,10 @@ static struct {
 	bool silent;           /* answer nothing */
 	bool junk_first;       /* before each real answer, inject junk (wrong xid/chaddr/op, short) */
 	bool big_reply;        /* pad the ACK to ~1400 bytes, 209/210 near the end */
+	bool zero_offer_first; /* before each OFFER, an OFFER with yiaddr 0 */
+	bool only_zero_offer;  /* ... and no real one */
+	bool second_server;    /* a second server (10.0.0.9) answers right after the first */
+	bool other_mac;        /* every reply carries another machine's chaddr */
 	int discovers, requests, bootreqs;
 	uint8_t last_req[UDP_PAYLOAD_MAX];
 	size_t last_req_len;
@@ -107,6 +115,20 @@ static void junk(void)
 	memcpy(rep, saved, n);
 }
 
+/* Send the reply in rep as another server would: its own address, its own identifier. */
+static void second_server(void)
+{
+	uint8_t copy[sizeof(rep)], tmp[ETH_RXBUF_SIZE];
+
+	memcpy(copy, rep, rlen);
+	put_be32(copy + 16, SECOND_IP);
+	for (size_t o = 240; o + 6 <= rlen && copy[o] != 255; o += 2u + copy[o + 1])
+		if (copy[o] == 54)
+			put_be32(copy + o + 2, SECOND_SERVER);
+	fake_net_inject(tmp, fake_build_udp(tmp, second_mac, SECOND_SERVER, 67, 0xffffffffu, 68,
+					    copy, rlen));
+}
+
 static void server(const uint8_t *frame, size_t len)
 {
 	struct fake_udp u;
@@ -152,7 +174,22 @@ static void server(const uint8_t *frame, size_t len)
 	}
 	if (srv.junk_first)
 		junk();
+	if (srv.other_mac)
+		rep[28 + 5] ^= 0x10;
+	if ((srv.zero_offer_first || srv.only_zero_offer) && type == 1) {
+		uint8_t saved[sizeof(rep)];
+		memcpy(saved, rep, rlen);
+		put_be32(rep + 16, 0);
+		rsend(rep, rlen);
+		memcpy(rep, saved, rlen);
+		if (srv.only_zero_offer)
+			return;
+	}
+	if (srv.second_server && type == 3)
+		second_server(); /* its ACK to our REQUEST for the first server comes first */
 	rsend(rep, rlen);
+	if (srv.second_server && type == 1)
+		second_server(); /* its OFFER comes second */
 }
 
 static void setup(void)
@@ -285,6 +322,8 @@ TEST(dhcp_bootp_mode_no_answer)
 	setup();
 	CHECK_EQ(dhcp_configure(true, 5), -E_TIMEOUT);
 	CHECK_EQ(srv.bootreqs, 2);      /* at 0 and 4 s */
+	CHECK_STR(err_detail, "no BOOTP reply in 5 s");
+	err_detail[0] = 0;
 }
 
 TEST(dhcp_timeout_schedule)
@@ -296,6 +335,8 @@ TEST(dhcp_timeout_schedule)
 	uint64_t spent = fake_time_now_ms() - t0;
 	CHECK(spent >= 60000 && spent < 61000);
 	CHECK_EQ(srv.discovers, 4);     /* at 0, 4, 12 and 28 s */
+	CHECK_STR(err_detail, "no DHCP offer in 60 s");
+	err_detail[0] = 0;
 	/* The old configuration is back. */
 	CHECK(netconf.configured);
 	CHECK_EQ(netconf.ip, FAKE_OUR_IP);
@@ -572,4 +613,53 @@ TEST(dhcp_proxy_readers_hostile)
 	nc.server = 5;
 	CHECK_EQ(dhcp_take_boot_reply(pkt, n, &nc), -E_NOENT);
 	CHECK_EQ(nc.server, 5);
+
+/* Bad-input rows: an OFFER without an address (a proxyDHCP answer) is skipped for the real one;
+ * with only such offers, the client times out naming the missing offer. */
+TEST(dhcp_offer_without_address)
+{
+	setup();
+	srv.zero_offer_first = true;
+	CHECK_EQ(dhcp_configure(false, 10), 0);
+	CHECK_EQ(srv.req_ip, OFFER_IP);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+
+	setup();
+	srv.only_zero_offer = true;
+	CHECK_EQ(dhcp_configure(false, 10), -E_TIMEOUT);
+	CHECK_EQ(srv.requests, 0);
+	CHECK_STR(err_detail, "no DHCP offer in 10 s");
+	err_detail[0] = 0;
+	CHECK_EQ(netconf.ip, FAKE_OUR_IP);        /* the old configuration is back */
+}
+
+/* Two servers answer every DISCOVER: the first valid OFFER wins, the other server's OFFER and
+ * its ACK (to a REQUEST naming the first server) are ignored. */
+TEST(dhcp_two_servers)
+{
+	setup();
+	srv.second_server = true;
+	CHECK_EQ(dhcp_configure(false, 10), 0);
+	CHECK_EQ(srv.discovers, 1);
+	CHECK_EQ(srv.requests, 1);
+	CHECK_EQ(srv.req_ip, OFFER_IP);
+	CHECK_EQ(srv.req_sid, FAKE_SERVER);
+	CHECK_EQ(netconf.ip, OFFER_IP);
+	CHECK_EQ(netconf.server, FAKE_SERVER);
+	CHECK_EQ(netconf.gateway, 0x0a000001u);
+	CHECK_EQ(fake_net_rx_pending(), 0);       /* the second server's ACK was read and dropped */
+}
+
+/* A lease for another machine (chaddr not ours) is not ours even with our xid. */
+TEST(dhcp_lease_for_another_mac)
+{
+	setup();
+	srv.other_mac = true;
+	CHECK_EQ(dhcp_configure(false, 10), -E_TIMEOUT);
+	CHECK_EQ(srv.requests, 0);
+	CHECK(srv.discovers >= 2);
+	CHECK_STR(err_detail, "no DHCP offer in 10 s");
+	err_detail[0] = 0;
+	CHECK(netconf.configured);
+	CHECK_EQ(netconf.ip, FAKE_OUR_IP);
 }

@@ -45,6 +45,20 @@ TEST(linux_parse_modern)
 	CHECK_EQ(linux_parse(img, sizeof(img), &li), -E_NOEXEC);   /* 64 KiB < 128 KiB setup */
 }
 
+/* syssize (16-byte units; 32 bits from 2.04) is reported, so a truncated kernel is seen. */
+TEST(linux_parse_syssize)
+{
+	struct linux_image li;
+	make(0x020f, 27);
+	put_le32(img + LH_SYSSIZE, 0x10000001u);
+	CHECK_EQ(linux_parse(img, 20000, &li), 0);
+	CHECK_EQ(li.sys_size, 0x100000010ull);    /* no 32-bit overflow */
+	make(0x0202, 4);
+	put_le32(img + LH_SYSSIZE, 0xffff1234u);  /* 2.02: only the low 16 bits */
+	CHECK_EQ(linux_parse(img, 20000, &li), 0);
+	CHECK_EQ(li.sys_size, 0x1234u * 16);
+}
+
 TEST(linux_parse_versions)
 {
 	struct linux_image li;

@@ -277,8 +277,10 @@ TEST(net_arp_timeout)
 	uint64_t t0 = fake_time_now_ms();
 	CHECK_EQ(arp_resolve(IP(10, 0, 0, 50), mac), -E_TIMEOUT);
 	uint64_t elapsed = fake_time_now_ms() - t0;
-	CHECK(elapsed >= 2900 && elapsed <= 3300);
-	CHECK_EQ(fake_net_sent_count(), 3);
+	CHECK(elapsed >= 3100 && elapsed <= 3400);   /* 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s */
+	CHECK(strncmp(err_detail, "ARP: 10.0.0.50 did not answer (5 requests over 3.", 49) == 0);
+	err_detail[0] = 0;
+	CHECK_EQ(fake_net_sent_count(), 5);
 	for (size_t i = 0; i < fake_net_sent_count(); i++) {
 		size_t len;
 		uint32_t target = 0;
@@ -845,4 +847,29 @@ TEST(net_send_from_handler)
 	CHECK_EQ(u.dst_ip, IP(10, 0, 0, 33));
 	CHECK_EQ(u.len, 6);
 	CHECK(memcmp(u.data, "nested", 6) == 0);
+}
+
+/* One lost ARP reply costs 100 ms, not a second. */
+static int arp_asked;
+static void arp_second_answered(const uint8_t *frame, size_t len)
+{
+	uint32_t target;
+	uint8_t r[64];
+
+	if (fake_is_arp_request(frame, len, &target) && ++arp_asked == 2)
+		fake_net_inject(r, fake_build_arp_reply(r, fake_peer_mac, target));
+}
+
+TEST(net_arp_quick_retry)
+{
+	setup();
+	uint8_t mac[6];
+	arp_asked = 0;
+	fake_net_set_responder(arp_second_answered);
+	uint64_t t0 = fake_time_now_ms();
+	CHECK_EQ(arp_resolve(IP(10, 0, 0, 51), mac), 0);
+	uint64_t elapsed = fake_time_now_ms() - t0;
+	CHECK(elapsed >= 100 && elapsed < 200);
+	CHECK_EQ(arp_asked, 2);
+	CHECK_EQ(memcmp(mac, fake_peer_mac, 6), 0);
 }

@@ -1,0 +1,43 @@
+/* tftp_cmds.c: `tftpopts`, the TFTP options osprey's own client asks servers for. */
+#include "lib/errors.h"
+#include "net/tftp.h"
+#include "ui/command.h"
+
+/* Parse one size option into *out within [lo, hi]. */
+static int take(const char *name, const char *text, unsigned lo, unsigned hi, uint16_t *out)
+{
+	uint32_t v;
+
+	if (parse_u32(text, &v) < 0 || v < lo || v > hi)
+		return cmd_error(-E_INVAL, "--%s=%s: a number from %u to %u", name, text, lo, hi);
+	*out = (uint16_t)v;
+	return 0;
+}
+
+static int cmd_tftpopts(int argc, char **argv)
+{
+	const char *bs = NULL, *ws = NULL;
+	const struct option_spec opts[] = {
+		{ "blksize", true, &bs }, { "windowsize", true, &ws },
+	};
+	struct tftp_opts o = tftp_settings;
+
+	argc = parse_options(argc, argv, opts, ARRAY_SIZE(opts));
+	if (argc < 0)
+		return argc;
+	if (argc > 1)
+		return cmd_error(-E_INVAL, "tftpopts takes only options (see help tftpopts)");
+	if (bs && take("blksize", bs, 512, TFTP_DEFAULT_BLKSIZE, &o.blksize) < 0)
+		return -E_INVAL;
+	if (ws && take("windowsize", ws, 1, TFTP_MAX_WINDOW, &o.windowsize) < 0)
+		return -E_INVAL;
+	tftp_settings = o;
+	printf("tftpopts: blksize %u windowsize %u\n",
+	       o.blksize ? o.blksize : TFTP_DEFAULT_BLKSIZE,
+	       o.windowsize ? o.windowsize : TFTP_DEFAULT_WINDOW);
+	return 0;
+}
+COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N]",
+	"Show or set the block size (512-1468; 512 asks for no blksize option) and window size "
+	"(1-64; 1 asks for no windowsize option) osprey's TFTP client asks servers for. A server "
+	"may grant less; the window is also capped to what the NIC can buffer.", cmd_tftpopts);

@@ -1,0 +1,137 @@
+"""Bad-input matrix rows on one boot: osprey.lkrn (e1000, native stack) against dnsmasq
+(DHCP) and atftpd (files) in a network namespace, and a TFTP server that stops mid-file (a
+few lines of Python below). After each bad row: exactly one "Error: " line naming what went wrong, the prompt back, and a good
+load byte-exact over the same NIC.
+
+Needs root (network namespaces, tap devices). Marker: servers.
+"""
+
+import hashlib
+import os
+import re
+import sys
+import time
+
+import pytest
+
+from conftest import T_LOAD
+from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
+
+pytestmark = [pytest.mark.servers]
+
+STOP_ADDR = LAB_ADDR[:-2] + ".2"   # a second address on the lab bridge, port 69
+STOP_AFTER = 20               # blocks the stopping server sends before going silent
+
+# A lock-step RFC 1350 server (no options: 512-byte blocks) that sends STOP_AFTER blocks of
+# any file it is asked for, then goes silent for good (the socket stays open).
+STOPPING_SERVER = r'''
+import socket, struct, sys, threading
+addr, stop_after = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((addr, 69))
+print("listening", flush=True)
+
+def serve(peer):
+    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    t.bind((addr, 0))
+    t.settimeout(1.0)
+    for block in range(1, stop_after + 1):
+        pkt = struct.pack("!HH", 3, block) + bytes([block & 0xff]) * 512
+        for _ in range(5):
+            t.sendto(pkt, peer)
+            try:
+                ack, _ = t.recvfrom(100)
+            except socket.timeout:
+                continue
+            if len(ack) >= 4 and struct.unpack("!HH", ack[:4]) == (4, block):
+                break
+    print("stopped after block", stop_after, "for", peer, flush=True)
+    threading.Event().wait()           # silent, port kept
+
+while True:
+    req, peer = s.recvfrom(600)
+    if req[:2] == b"\x00\x01":
+        print("RRQ", req[2:].split(b"\0")[0], "from", peer, flush=True)
+        threading.Thread(target=serve, args=(peer,), daemon=True).start()
+'''
+
+
+@pytest.fixture
+def lab(request, tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root for network namespaces")
+    missing = missing_tools("ip", "dnsmasq", "atftpd")
+    if missing:
+        pytest.fail(f"missing: {', '.join(missing)} (run scripts/install-deps)", pytrace=False)
+    with Lab(tmp_path / "logs") as lab:
+        yield lab
+
+
+def one_error(m, command, pattern, timeout=60):
+    """command fails with one "Error: " line matching pattern; the prompt comes back."""
+    out = m.cmd(command, timeout=timeout)
+    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+    assert len(errors) == 1, f"{command!r}: expected one 'Error: ' line, got:\n{out}"
+    assert re.search(pattern, errors[0]), f"{command!r}: {errors[0]!r} !~ /{pattern}/"
+    assert m.cmd("echo ok") == "ok"
+    return errors[0]
+
+
+def good_load(m, digest):
+    out = m.cmd("sha256sum (nd)/good.bin", timeout=T_LOAD)
+    assert "Error" not in out, out
+    assert f"{digest}  (nd)/good.bin" in out, out
+
+
+def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
+    with open(os.path.join(fixtures_dir, "vmlinuz"), "rb") as f:
+        kernel = f.read()
+    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
+        good = f.read(256 << 10)
+    files = {"good.bin": good, "empty": b"", "trunc": kernel[:1 << 20], "vmlinuz": kernel}
+    root = populate_root(str(tmp_path / "tftp"), files)
+    digest = hashlib.sha256(good).hexdigest()
+    # DHCP from dnsmasq, files from atftpd on the lab address only: the stopping server
+    # takes port 69 on the second address.
+    lab.start_dnsmasq(tftp_root=None, bootfile="good.bin", name="dnsmasq-dhcp")
+    lab.start_atftpd(root, addr=LAB_ADDR, verbose=5)
+    lab.ip("addr", "add", f"{STOP_ADDR}/24", "dev", lab.bridge)
+    script = tmp_path / "stopping_server.py"
+    script.write_text(STOPPING_SERVER)
+    stopper = lab.spawn("stopper", ["/usr/bin/python3", str(script), STOP_ADDR, str(STOP_AFTER)],
+                        ready=lab._udp_listening(69, STOP_ADDR))
+
+    m = NetnsMachine("bad-input", tmp_path / "logs", lab=lab, nic="e1000",
+                     kernel=os.path.join(builddir, "stage2", "osprey.lkrn"))
+    m.start()
+    t0 = time.monotonic()
+    m.boot_to_prompt()
+    out = m.cmd("dhcp", timeout=120)
+    assert "Error" not in out and f"server   {LAB_ADDR}" in out, out
+    good_load(m, digest)
+
+    # A missing file: the server's own words.
+    one_error(m, "cat (nd)/missing", r"^Error: \(nd\)/missing: file not found \(.+\)$")
+    good_load(m, digest)
+
+    # A server that stops mid-file: the timeout names the server, the block, the tries.
+    t = time.monotonic()
+    err = one_error(m, f"sha256sum tftp://{STOP_ADDR}/stop.bin",
+                    rf"timed out \(TFTP server {re.escape(STOP_ADDR)} stopped sending after "
+                    rf"block {STOP_AFTER}: 12 tries over \d+\.\d s\)", timeout=60)
+    stopped_in = time.monotonic() - t
+    assert "stopped after block" in stopper.log(), stopper.log()
+    good_load(m, digest)
+
+    # A truncated kernel (the first MiB of a real one) and an empty file as kernel.
+    one_error(m, "kernel (nd)/trunc console=ttyS0",
+              r"truncated kernel: its header says \d+ KiB after the setup, the file has \d+ KiB")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/empty", r"^Error: \(nd\)/empty: not a bootable image")
+    good_load(m, digest)
+
+    # And a real kernel still loads after all of it.
+    out = m.cmd("kernel (nd)/vmlinuz console=ttyS0", timeout=T_LOAD)
+    assert "Error" not in out and "Linux kernel, boot protocol" in out, out
+    print(f"\nbad rows: {time.monotonic() - t0:.1f} s after boot started "
+          f"(stopping server: {stopped_in:.1f} s); {err}")
