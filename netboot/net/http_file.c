@@ -4,6 +4,7 @@
 #include "drivers/netdev.h"
 #include "files/file.h"
 #include "lib/errors.h"
+#include "net/dns.h"
 #include "net/http.h"
 #include "net/net.h"
 #include "services/heap.h"
@@ -30,14 +31,16 @@ static void idle_shutdown(unsigned how)
 	http_idle_close();
 }
 
-/* The address of host: dotted IPv4 (names need DNS, which is not built in yet). */
+/* The address of host: dotted IPv4, or a name looked up by DNS (err_detail says why not). */
 static int resolve(const char *host, uint32_t *ip)
 {
-	if (parse_ipv4(host, ip) == 0 && *ip)
-		return 0;
-	snprintf(err_detail, sizeof(err_detail), "cannot resolve host name '%s' (use an IPv4 address)",
-		 host);
-	return -E_NOTSUP;
+	int rc = dns_resolve(host, ip);
+
+	if (rc == 0 && !*ip) {
+		snprintf(err_detail, sizeof(err_detail), "0.0.0.0 is not a server");
+		return -E_INVAL;
+	}
+	return rc;
 }
 
 /* The error for a final status that is not success, with the server's own line. */

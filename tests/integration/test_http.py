@@ -1,5 +1,6 @@
 """osprey's HTTP client (TCP, HTTP/1.1) against real servers in a network namespace: nginx
-(keep-alive, a 40 MiB file, a Debian kernel and initrd booted over HTTP, 404), busybox httpd
+(keep-alive, a 40 MiB file, a Debian kernel and initrd booted over HTTP, 404, host names
+resolved by dnsmasq's DNS), busybox httpd
 (HTTP/1.0, connection closes), and a server that drops the connection halfway (resumed with
 Range, or a clear message where ranges are refused). One QEMU boot per test.
 
@@ -12,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import T_LOAD, sha256sum
+from conftest import T_LOAD, sha256_file, sha256sum
 from netns import LAB_ADDR, missing_tools
 from test_servers import lab, ns_machine, ns_root  # noqa: F401 (fixtures)
 
@@ -67,7 +68,11 @@ def start_nginx(lab, root):
 
 
 def test_http_nginx_busybox_and_kernel(lab, ns_root, ns_machine, big_sha256):
-    lab.start_dnsmasq(tftp_root=ns_root)
+    # dnsmasq's DNS answers for the lab domain: boot.lab (TTL 300) and a CNAME to it;
+    # other .lab names do not exist (NXDOMAIN).
+    dnsmasq = lab.start_dnsmasq(tftp_root=ns_root, dns=[
+        f"--host-record=boot.lab,{LAB_ADDR}", "--cname=www.boot.lab,boot.lab", "--local=/lab/",
+        "--local-ttl=300"])
     start_nginx(lab, ns_root)
     lab.spawn("busybox-httpd", ["busybox", "httpd", "-f", "-v", "-p", f"{LAB_ADDR}:8080", "-h",
                                 ns_root], ready=_tcp_listening(lab, 8080))
@@ -87,6 +92,24 @@ def test_http_nginx_busybox_and_kernel(lab, ns_root, ns_machine, big_sha256):
     # and the request's number on it.
     access = open(os.path.join(lab.logdir, "nginx", "access.log")).read()
     assert re.search(r"(?m)^\d+ [2-9]\d* GET ", access), access
+    # Names through dnsmasq's DNS (the server DHCP handed out): ping, a URL, a CNAME chain,
+    # a tftp:// URL, ifconfig --server; a name that does not exist is named in the error.
+    out = m.cmd("ping --count=1 boot.lab", timeout=60)
+    assert f"boot.lab is {LAB_ADDR}" in out and "1 of 1 replies" in out, out
+    assert sha256sum(m, "http://boot.lab/hello.txt", timeout=60) == sha256_file(
+        os.path.join(ns_root, "hello.txt"))
+    assert m.cmd("cat http://www.boot.lab/hello.txt", timeout=60).split("\n")[-1] == \
+        "hello from tftp"
+    assert m.cmd("cat tftp://boot.lab/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    out = m.cmd("cat http://nope.lab/hello.txt", timeout=60)
+    assert re.search(r"Error: .*host 'nope\.lab' not found \(DNS\)", out), out
+    m.cmd("ifconfig --server=0.0.0.0")
+    m.cmd("ifconfig --server=www.boot.lab")
+    assert f"server   {LAB_ADDR}" in m.cmd("ifconfig")
+    # The TTL cache: boot.lab was asked for once although it was used three times.
+    log = dnsmasq.log()
+    assert len(re.findall(r"query\[A\] boot\.lab from", log)) == 1, log
+    assert len(re.findall(r"query\[A\] www\.boot\.lab from", log)) == 1, log
     # A Debian kernel and initrd over HTTP, booted.
     cmdline = m.boot_linux(nd_kernel=f"{url}/vmlinuz", nd_initrd=f"{url}/initrd.img")
     assert "osprey.test=ABC" in cmdline
@@ -101,7 +124,6 @@ def test_http_connection_dropped_halfway(lab, ns_root, ns_machine, fixtures_dir)
     lab.spawn("drop-noranges", [sys.executable, script, LAB_ADDR, "8082", hello, "--no-ranges"],
               ready=_tcp_listening(lab, 8082))
     m = ns_machine(nic="e1000")
-    from conftest import sha256_file
     want = sha256_file(hello)
     assert sha256sum(m, f"http://{LAB_ADDR}:8081/initrd.img") == want
     out = m.cmd(f"sha256sum http://{LAB_ADDR}:8082/initrd.img", timeout=T_LOAD)
