@@ -1,6 +1,7 @@
 /* tcp.c: TCP client (RFC 9293): handshake with MSS and window scale (RFC 7323), a receive buffer
  * indexed by sequence number that keeps out-of-order data, RTT-estimated retransmission (RFC
  * 6298), fast retransmit (RFC 5681), RST/FIN in every state; received data copied once. */
+#include "drivers/netdev.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "net/netstack.h"
@@ -74,6 +75,7 @@ struct tcp_conn {
 	struct range ooo[MAX_OOO];
 	unsigned nooo;
 	uint32_t rsize;
+	uint32_t wnd_cap;             /* most we offer at once: what the NIC's ring holds (0: rsize) */
 	uint8_t *rbuf;
 
 	/* a reader waiting: in-order data goes straight here while nothing is buffered */
@@ -109,10 +111,20 @@ static uint16_t tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, siz
 	return ip_checksum(seg, len, pseudo);
 }
 
-/* Free receive space from rcv_nxt: the window we may offer. */
+/* Free receive space from rcv_nxt. */
 static uint32_t rcv_space(const struct tcp_conn *c)
 {
 	return c->rd_seq + c->rsize - c->rcv_nxt;
+}
+
+/* The window we offer: the free space, but never more than the NIC's receive ring holds, so
+ * a burst that arrives while we are busy is not dropped by the NIC (the edge still only moves
+ * right: the cap is fixed and rcv_nxt only grows). */
+static uint32_t rcv_offer(const struct tcp_conn *c)
+{
+	uint32_t space = rcv_space(c);
+
+	return c->wnd_cap ? MIN(space, c->wnd_cap) : space;
 }
 
 static int emit(uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
@@ -147,7 +159,7 @@ static int xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags, const uint8_t *
 {
 	uint8_t opts[8];
 	size_t optlen = 0;
-	uint32_t space = rcv_space(c);
+	uint32_t space = rcv_offer(c);
 	uint16_t win;
 
 	if (flags & F_SYN) {
@@ -718,6 +730,9 @@ int tcp_connect(struct tcp_conn **out, uint32_t ip, uint16_t port)
 		return -E_NOMEM;
 	memset(c, 0, sizeof(*c));
 	c->rsize = tcp_window;
+	/* 3/4 of the ring in full segments leaves room for stray frames (as TFTP's window). */
+	if (net_dev && net_dev->rx_frames)
+		c->wnd_cap = MIN(c->rsize, (uint32_t)MAX(2, net_dev->rx_frames * 3 / 4) * TCP_MSS);
 	c->rbuf = malloc(c->rsize);
 	if (!c->rbuf) {
 		free(c);
@@ -790,7 +805,7 @@ bool tcp_usable(const struct tcp_conn *c)
  * (so a shut window reopens; RFC 9293 3.8.6.2.2 receiver-side silly window avoidance). */
 static void window_update(struct tcp_conn *c)
 {
-	uint32_t edge = c->rd_seq + c->rsize;
+	uint32_t edge = c->rcv_nxt + rcv_offer(c);
 	uint32_t grow = MIN(c->rsize / 4, (uint32_t)(2 * TCP_MSS));
 
 	if (c->state == ST_ESTABLISHED || c->state == ST_FIN_WAIT_1 || c->state == ST_FIN_WAIT_2)
