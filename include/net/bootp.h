@@ -9,7 +9,7 @@
 
 /* Parse a BOOTREPLY of len bytes (untrusted). Fills nc: ip (yiaddr), server (the boot/TFTP
  * server: option 66 when it is a dotted quad, else siaddr, else option 54), mask (1),
- * gateway (3, else giaddr), dns (6), hostname (12), mac (chaddr when hlen is 6), bootfile
+ * gateway (3, else giaddr), dns (6: up to NETCONF_DNS_MAX servers), hostname (12), mac (chaddr when hlen is 6), bootfile
  * (67 or the file field; option overload 52 honoured). Keeps nc->source, sets configured;
  * nc is untouched on failure. Returns 0, or -E_PROTO for a packet too short, not a reply, or
  * with a malformed option list. Never reads past len. */

@@ -4,9 +4,12 @@
 
 #include "lib/lib.h"
 
+#define NETCONF_DNS_MAX 3                           /* DNS servers kept (option 6 lists more) */
+
 struct netconf {
 	bool configured;
-	uint32_t ip, mask, gateway, server, dns;   /* host byte order */
+	uint32_t ip, mask, gateway, server;         /* host byte order */
+	uint32_t dns[NETCONF_DNS_MAX];              /* DNS servers in order; 0 ends the list */
 	uint8_t mac[6];
 	char bootfile[128];
 	char hostname[64];

@@ -148,8 +148,9 @@ int bootp_parse(const uint8_t *pkt, size_t len, struct netconf *nc)
 		r.mask = get_be32(v);
 	if ((v = find(areas, n, OPT_ROUTER, &vlen)) && vlen >= 4)
 		r.gateway = get_be32(v);
-	if ((v = find(areas, n, OPT_DNS, &vlen)) && vlen >= 4)
-		r.dns = get_be32(v);
+	if ((v = find(areas, n, OPT_DNS, &vlen)))
+		for (size_t i = 0; i < NETCONF_DNS_MAX && (i + 1) * 4 <= vlen; i++)
+			r.dns[i] = get_be32(v + 4 * i);
 	if ((v = find(areas, n, OPT_HOSTNAME, &vlen)))
 		copy_str(r.hostname, sizeof(r.hostname), v, vlen);
 	/* The boot server: siaddr ("next server"), else the DHCP server itself; a dotted

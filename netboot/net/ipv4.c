@@ -2,6 +2,7 @@
 #include "lib/errors.h"
 #include "net/net.h"
 #include "net/netstack.h"
+#include "net/tcp.h"
 
 #define IP_FLAG_MF 0x2000
 #define IP_FRAG_OFFSET 0x1fff
@@ -122,6 +123,10 @@ void ipv4_receive(const uint8_t *pkt, size_t len)
 		break;
 	case IP_PROTO_UDP:
 		udp_receive(src, dst, payload, plen);
+		break;
+	case IP_PROTO_TCP:
+		if (to_us)
+			tcp_receive(src, dst, payload, plen);
 		break;
 	default:
 		break;

@@ -4,6 +4,7 @@
 #include "drivers/netdev.h"
 #include "files/file.h"
 #include "lib/errors.h"
+#include "net/dns.h"
 #include "net/net.h"
 #include "net/tftp.h"
 #include "pxe/pxe.h"
@@ -109,8 +110,11 @@ static int tftp_url_open(struct file *f, const struct file_name *n)
 
 	if (!path)
 		return -E_INVAL;
-	if (parse_ipv4(n->host, &server) < 0)
-		return -E_NOTSUP;        /* host names need DNS, which is not built in yet */
+	if (parse_ipv4(n->host, &server) < 0) {
+		int rc = dns_resolve(n->host, &server);   /* names need the native stack */
+		if (rc < 0)
+			return rc;
+	}
 	if (n->port && n->port != TFTP_PORT)
 		return -E_NOTSUP;
 	if (net_dev)
@@ -121,5 +125,5 @@ static int tftp_url_open(struct file *f, const struct file_name *n)
 }
 
 FILE_SOURCE(tftp_url_source) = {
-	.name = "tftp", .url = true, .what = "tftp://SERVER-IP/path", .open = tftp_url_open,
+	.name = "tftp", .url = true, .what = "tftp://SERVER/path", .open = tftp_url_open,
 };

@@ -3,6 +3,7 @@
 #include "ui/command.h"
 #include "lib/errors.h"
 #include "files/file.h"
+#include "net/dns.h"
 #include "net/net.h"
 #include "drivers/netdev.h"
 #include "net/netstack.h"
@@ -40,8 +41,8 @@ static void show_netconf(void)
 	printf("netmask  %s\n", format_ipv4(netconf.mask, a));
 	printf("gateway  %s\n", format_ipv4(netconf.gateway, a));
 	printf("server   %s\n", format_ipv4(netconf.server, a));
-	if (netconf.dns)
-		printf("dns      %s\n", format_ipv4(netconf.dns, a));
+	for (unsigned i = 0; i < NETCONF_DNS_MAX && netconf.dns[i]; i++)
+		printf("dns      %s\n", format_ipv4(netconf.dns[i], a));
 	if (netconf.bootfile[0])
 		printf("bootfile %s\n", netconf.bootfile);
 	if (netconf.hostname[0])
@@ -134,14 +135,16 @@ static int parse_address(const char *s, uint32_t *ip, uint32_t *mask)
 static int cmd_ifconfig(int argc, char **argv)
 {
 	const char *address = NULL, *mask = NULL, *gateway = NULL, *server = NULL, *list = NULL;
-	const char *nic = NULL, *driver = NULL;
+	const char *nic = NULL, *driver = NULL, *dns = NULL;
 	const struct option_spec opts[] = {
 		{ "driver", true, &driver },
 		{ "address", true, &address }, { "mask", true, &mask },
 		{ "gateway", true, &gateway }, { "server", true, &server }, { "list", false, &list },
-		{ "nic", true, &nic },
+		{ "nic", true, &nic }, { "dns", true, &dns },
 	};
-	struct netconf nc = netconf;
+	struct netconf nc = netconf, old = netconf;
+	bool server_name = false;
+	uint32_t ip;
 
 	argc = parse_options(argc, argv, opts, ARRAY_SIZE(opts));
 	if (argc < 0)
@@ -154,9 +157,9 @@ static int cmd_ifconfig(int argc, char **argv)
 		int rc = switch_nic(nic);
 
 		/* Settings given with the switch apply to the new NIC. */
-		if (rc < 0 || (!address && !mask && !gateway && !server))
+		if (rc < 0 || (!address && !mask && !gateway && !server && !dns))
 			return rc;
-		nc = netconf;
+		nc = old = netconf;
 	}
 	if (driver) {
 		int rc = network_use_driver(driver);
@@ -173,11 +176,11 @@ static int cmd_ifconfig(int argc, char **argv)
 		if (rc < 0)
 			return cmd_error(rc, "the %s driver could not start the NIC: %s", driver,
 					 errmsg(rc));
-		if (!address && !mask && !gateway && !server)
+		if (!address && !mask && !gateway && !server && !dns)
 			return 0;
 		nc = netconf;
 	}
-	if (!address && !mask && !gateway && !server) {
+	if (!address && !mask && !gateway && !server && !dns) {
 		show_netconf();
 		return 0;
 	}
@@ -187,8 +190,15 @@ static int cmd_ifconfig(int argc, char **argv)
 		return cmd_fail(-E_INVAL, mask);
 	if (gateway && parse_ipv4(gateway, &nc.gateway) < 0)
 		return cmd_fail(-E_INVAL, gateway);
+	if (dns) {
+		if (parse_ipv4(dns, &ip) < 0 || !ip)
+			return cmd_fail(-E_INVAL, dns);
+		memset(nc.dns, 0, sizeof(nc.dns));
+		nc.dns[0] = ip;
+	}
+	/* A server given by name is looked up once the rest (address, DNS server) is in place. */
 	if (server && parse_ipv4(server, &nc.server) < 0)
-		return cmd_fail(-E_INVAL, server);
+		server_name = true;
 	nc.configured = nc.ip != 0;
 	if (address)
 		strlcpy(nc.source, "static", sizeof(nc.source));
@@ -199,12 +209,23 @@ static int cmd_ifconfig(int argc, char **argv)
 	netconf = nc;
 	if (net_dev)
 		arp_flush();
+	if (address || dns)
+		dns_cache_flush();
+	if (server_name) {
+		int rc = dns_resolve(server, &ip);
+		if (rc < 0) {
+			netconf = old;
+			return cmd_fail(rc, server);
+		}
+		netconf.server = ip;
+	}
 	return 0;
 }
 COMMAND(ifconfig, CMD_MENU,
-	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=IP] [--list] "
-	"[--nic=N|BB:DD.F] [--driver=undi|pxe|NAME]",
-	"Show the NIC and the network configuration, or set parts of it; --list shows the network "
+	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=HOST] [--dns=IP] "
+	"[--list] [--nic=N|BB:DD.F] [--driver=undi|pxe|NAME]",
+	"Show the NIC and the network configuration, or set parts of it (--server takes an address "
+	"or a name, looked up by DNS); --dns replaces the DNS servers with one; --list shows the network "
 	"devices found on PCI (driver, MAC, which is in use, which the PXE ROM booted from); "
 	"--nic switches to another of them (by the index --list shows or its PCI location) and "
 	"clears the settings (run dhcp next); --driver=undi runs the PXE boot NIC through the PXE "
@@ -215,14 +236,19 @@ COMMAND(ifconfig, CMD_MENU,
 static int cmd_tftpserver(int argc, char **argv)
 {
 	uint32_t ip;
+	int rc;
 
-	if (argc != 2 || parse_ipv4(argv[1], &ip) < 0)
-		return cmd_error(-E_INVAL, "usage: tftpserver IP");
+	if (argc != 2)
+		return cmd_error(-E_INVAL, "usage: tftpserver HOST");
+	rc = dns_resolve(argv[1], &ip);
+	if (rc < 0)
+		return cmd_fail(rc, argv[1]);
 	netconf.server = ip;
 	return 0;
 }
-COMMAND(tftpserver, CMD_MENU, "tftpserver IP",
-	"Set the TFTP server (kept for old menus; same as ifconfig --server=IP).", cmd_tftpserver);
+COMMAND(tftpserver, CMD_MENU, "tftpserver HOST",
+	"Set the TFTP server, an address or a name (kept for old menus; same as ifconfig --server).",
+	cmd_tftpserver);
 
 /* `root` and `rootnoverify`: the same but for checking that the device is there. */
 static int set_root(int argc, char **argv, bool verify)

@@ -291,11 +291,14 @@ class Lab:
         return check
 
     def start_dnsmasq(self, *, tftp_root=None, bootfile="osprey.0", dhcp=True,
-                      next_server=None, extra=(), name="dnsmasq"):
+                      next_server=None, extra=(), name="dnsmasq", dns=()):
         """dnsmasq on the bridge: DHCP (range .100-.199, router .1) handing out
-        `bootfile`, plus its TFTP server on tftp_root if given. DNS is off."""
+        `bootfile`, plus its TFTP server on tftp_root if given. DNS is off unless `dns`
+        lists records (dnsmasq options such as --host-record=NAME,IP): then it answers on
+        port 53 of the bridge address, which DHCP hands out as the DNS server."""
         leases = os.path.join(self.logdir, f"{name}.leases")
-        argv = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
+        argv = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                "--port=53" if dns else "--port=0",
                 "--no-resolv", "--no-hosts", "--user=root", "--group=root",
                 f"--interface={self.bridge}", "--bind-interfaces", "--except-interface=lo",
                 f"--pid-file={os.path.join(self.logdir, name + '.pid')}",
@@ -308,6 +311,8 @@ class Lab:
                 argv.append(f"--dhcp-boot={bootfile},,{next_server or LAB_ADDR}")
         if tftp_root is not None:
             argv += ["--enable-tftp", f"--tftp-root={tftp_root}"]
+        if dns:
+            argv += [f"--dhcp-option=option:dns-server,{LAB_ADDR}"] + list(dns)
         argv += list(extra)
         ready = self._udp_listening(69, LAB_ADDR) if tftp_root is not None else \
             (self._udp_listening(67) if dhcp else None)

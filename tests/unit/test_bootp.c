@@ -67,7 +67,7 @@ TEST(bootp_dhcp_ack)
 	CHECK_EQ(nc.ip, 0x0a00020f);
 	CHECK_EQ(nc.mask, 0xffffff00);
 	CHECK_EQ(nc.gateway, 0x0a000204);
-	CHECK_EQ(nc.dns, 0x0a000206);
+	CHECK_EQ(nc.dns[0], 0x0a000206);
 	CHECK_EQ(nc.server, 0x0a000202);   /* siaddr, not the DHCP server id */
 	CHECK_STR(nc.hostname, "guest");
 	CHECK_STR(nc.bootfile, "pxelinux.0");
@@ -126,7 +126,7 @@ TEST(bootp_plain_and_defaults)
 	CHECK_EQ(parse(), 0);
 	CHECK_EQ(nc.mask, 0);
 	CHECK_EQ(nc.gateway, 0x0a000201);
-	CHECK_EQ(nc.dns, 0);
+	CHECK_EQ(nc.dns[0], 0);
 	/* first occurrence wins */
 	start(true);
 	opt(12, 1, "a");
@@ -169,7 +169,7 @@ TEST(bootp_overload)
 	memset(pkt + 44, 0, 64);
 	memcpy(pkt + 44, "\x06\x04\x01\x02\x03\x04", 6);
 	CHECK_EQ(parse(), 0);
-	CHECK_EQ(nc.dns, 0x01020304);
+	CHECK_EQ(nc.dns[0], 0x01020304);
 	CHECK_STR(nc.bootfile, "from-file-field");
 	/* a malformed option list inside the overloaded file field */
 	start(true);
@@ -290,4 +290,27 @@ TEST(bootp_hostile)
 	pkt[236] = 52;
 	CHECK_EQ(parse(), 0);
 	CHECK_EQ(dhcp_find_option(pkt, 200, 52, &v), -E_NOENT);
+}
+
+/* Option 6 lists servers in order: the first NETCONF_DNS_MAX are kept, a ragged tail is not. */
+TEST(bootp_dns_servers)
+{
+	start(true);
+	opt(6, 18, "\x01\x01\x01\x01\x02\x02\x02\x02\x03\x03\x03\x03\x04\x04\x04\x04\x05\x05");
+	end();
+	CHECK_EQ(parse(), 0);
+	CHECK_EQ(nc.dns[0], 0x01010101);
+	CHECK_EQ(nc.dns[1], 0x02020202);
+	CHECK_EQ(nc.dns[2], 0x03030303);
+	start(true);
+	opt(6, 6, "\x01\x01\x01\x01\x02\x02");
+	end();
+	CHECK_EQ(parse(), 0);
+	CHECK_EQ(nc.dns[0], 0x01010101);
+	CHECK_EQ(nc.dns[1], 0);
+	start(true);
+	opt(6, 3, "\x01\x01\x01");
+	end();
+	CHECK_EQ(parse(), 0);
+	CHECK_EQ(nc.dns[0], 0);
 }

@@ -1,0 +1,130 @@
+"""osprey's HTTP client (TCP, HTTP/1.1) against real servers in a network namespace: nginx
+(keep-alive, a 40 MiB file, a Debian kernel and initrd booted over HTTP, 404, host names
+resolved by dnsmasq's DNS), busybox httpd
+(HTTP/1.0, connection closes), and a server that drops the connection halfway (resumed with
+Range, or a clear message where ranges are refused). One QEMU boot per test.
+
+Needs root (network namespaces, tap devices). Marker: servers.
+"""
+
+import os
+import re
+import sys
+
+import pytest
+
+from conftest import T_LOAD, sha256_file, sha256sum
+from netns import LAB_ADDR, missing_tools
+from test_servers import lab, ns_machine, ns_root  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.servers]
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NGINX_CONF = """\
+daemon off;
+master_process off;
+worker_processes 1;
+error_log {log} info;
+pid {dir}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    log_format conn '$connection $connection_requests $request';
+    access_log {dir}/access.log conn;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    sendfile on;
+    keepalive_requests 1000;
+    default_type application/octet-stream;
+    server {{
+        listen {addr}:80;
+        root {root};
+        location /chunked/ {{ chunked_transfer_encoding on; gzip off; }}
+        location = /moved {{ return 302 http://{addr}/hello.txt; }}
+    }}
+}}
+"""
+
+
+def _tcp_listening(lab, port):
+    def check():
+        out = lab.sh(["ss", "-Hltn"], check=False).stdout
+        return any(f":{port} " in line + " " for line in out.splitlines())
+    return check
+
+
+def start_nginx(lab, root):
+    if missing_tools("nginx"):
+        pytest.fail("missing: nginx (run scripts/install-deps)", pytrace=False)
+    d = os.path.join(lab.logdir, "nginx")
+    os.makedirs(d, exist_ok=True)
+    conf = os.path.join(d, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(log=os.path.join(d, "error.log"), dir=d, addr=LAB_ADDR,
+                                  root=root))
+    return lab.spawn("nginx", ["nginx", "-c", conf, "-p", d], ready=_tcp_listening(lab, 80))
+
+
+def test_http_nginx_busybox_and_kernel(lab, ns_root, ns_machine, big_sha256):
+    # dnsmasq's DNS answers for the lab domain: boot.lab (TTL 300) and a CNAME to it;
+    # other .lab names do not exist (NXDOMAIN).
+    dnsmasq = lab.start_dnsmasq(tftp_root=ns_root, dns=[
+        f"--host-record=boot.lab,{LAB_ADDR}", "--cname=www.boot.lab,boot.lab", "--local=/lab/",
+        "--local-ttl=300"])
+    start_nginx(lab, ns_root)
+    lab.spawn("busybox-httpd", ["busybox", "httpd", "-f", "-v", "-p", f"{LAB_ADDR}:8080", "-h",
+                                ns_root], ready=_tcp_listening(lab, 8080))
+    m = ns_machine(nic="e1000")
+    url = f"http://{LAB_ADDR}"
+    # A small file, from nginx and from busybox httpd (HTTP/1.0-style close).
+    assert m.cmd(f"cat {url}/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    assert m.cmd(f"cat {url}:8080/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    # A redirect, then a 404 with the server's status line.
+    assert m.cmd(f"cat {url}/moved", timeout=60).split("\n")[-1] == "hello from tftp"
+    out = m.cmd(f"cat {url}/no-such-file", timeout=60)
+    assert re.search(r"Error: .*HTTP/1\.1 404 Not Found", out), out
+    # 40 MiB, byte-exact; then the (http) device (boot server, port 80).
+    assert sha256sum(m, f"{url}/big.bin", timeout=T_LOAD) == big_sha256
+    assert m.cmd("cat (http)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    # Several requests shared one connection (keep-alive): nginx logs the connection serial
+    # and the request's number on it.
+    access = open(os.path.join(lab.logdir, "nginx", "access.log")).read()
+    assert re.search(r"(?m)^\d+ [2-9]\d* GET ", access), access
+    # Names through dnsmasq's DNS (the server DHCP handed out): ping, a URL, a CNAME chain,
+    # a tftp:// URL, ifconfig --server; a name that does not exist is named in the error.
+    out = m.cmd("ping --count=1 boot.lab", timeout=60)
+    assert f"boot.lab is {LAB_ADDR}" in out and "1 of 1 replies" in out, out
+    assert sha256sum(m, "http://boot.lab/hello.txt", timeout=60) == sha256_file(
+        os.path.join(ns_root, "hello.txt"))
+    assert m.cmd("cat http://www.boot.lab/hello.txt", timeout=60).split("\n")[-1] == \
+        "hello from tftp"
+    assert m.cmd("cat tftp://boot.lab/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+    out = m.cmd("cat http://nope.lab/hello.txt", timeout=60)
+    assert re.search(r"Error: .*host 'nope\.lab' not found \(DNS\)", out), out
+    m.cmd("ifconfig --server=0.0.0.0")
+    m.cmd("ifconfig --server=www.boot.lab")
+    assert f"server   {LAB_ADDR}" in m.cmd("ifconfig")
+    # The TTL cache: boot.lab was asked for once although it was used three times.
+    log = dnsmasq.log()
+    assert len(re.findall(r"query\[A\] boot\.lab from", log)) == 1, log
+    assert len(re.findall(r"query\[A\] www\.boot\.lab from", log)) == 1, log
+    # A Debian kernel and initrd over HTTP, booted.
+    cmdline = m.boot_linux(nd_kernel=f"{url}/vmlinuz", nd_initrd=f"{url}/initrd.img")
+    assert "osprey.test=ABC" in cmdline
+
+
+def test_http_connection_dropped_halfway(lab, ns_root, ns_machine, fixtures_dir):
+    lab.start_dnsmasq(tftp_root=ns_root)
+    script = os.path.join(HERE, "http_drop_server.py")
+    hello = os.path.join(ns_root, "initrd.img")
+    lab.spawn("drop-ranges", [sys.executable, script, LAB_ADDR, "8081", hello],
+              ready=_tcp_listening(lab, 8081))
+    lab.spawn("drop-noranges", [sys.executable, script, LAB_ADDR, "8082", hello, "--no-ranges"],
+              ready=_tcp_listening(lab, 8082))
+    m = ns_machine(nic="e1000")
+    want = sha256_file(hello)
+    assert sha256sum(m, f"http://{LAB_ADDR}:8081/initrd.img") == want
+    out = m.cmd(f"sha256sum http://{LAB_ADDR}:8082/initrd.img", timeout=T_LOAD)
+    assert re.search(r"Error: .*closed the connection after \d+ of \d+ bytes.*Range", out), out
