@@ -591,6 +591,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 {
 	static const struct tftp_opts defaults;
 	struct tftp_conn *c;
+	bool retry;
 	int rc;
 
 	if (!out || !path || !*path || !server)
@@ -641,8 +642,9 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	return 0;
 
 err_close:
-	tftp_close(c);
-	if (c->peer_code == ERR_OPTION && c->peer_error && !c->answered && c->ask_utimeout) {
+	retry = c->peer_code == ERR_OPTION && c->peer_error && !c->answered && c->ask_utimeout;
+	tftp_close(c);                        /* frees c */
+	if (retry) {
 		/* A server that refuses the whole request over an option (tftpd-hpa does for a
 		 * utimeout it will not take, RFC 2347 says ignore it): ask again without ours. */
 		struct tftp_opts again = *opts;

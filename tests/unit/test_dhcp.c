@@ -613,6 +613,7 @@ TEST(dhcp_proxy_readers_hostile)
 	nc.server = 5;
 	CHECK_EQ(dhcp_take_boot_reply(pkt, n, &nc), -E_NOENT);
 	CHECK_EQ(nc.server, 5);
+}
 
 /* Bad-input rows: an OFFER without an address (a proxyDHCP answer) is skipped for the real one;
  * with only such offers, the client times out naming the missing offer. */
