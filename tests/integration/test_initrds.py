@@ -109,3 +109,48 @@ def test_three_initrds_and_zimage(osprey, tftp_root):
     m.expect(r"OSPREY-MARKER: booted", T_CMD)
     assert "osprey.test=three" in m.expect(r"OSPREY-CMDLINE: ([^\r\n]*)\r?\n").group(1)
     m.wait_exit(T_EXIT * 2)
+
+
+BIG_INIT = b"""#!/bin/sh
+/bin/busybox mkdir -p /proc /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "OSPREY-BIG: $(/bin/busybox stat -c %s /big) $(/bin/busybox tail -c 16 /big)" >/dev/ttyS0
+echo "OSPREY-MARKER: booted" >/dev/ttyS0
+/bin/busybox poweroff -f
+"""
+
+
+def big_cpio(path, size, tail):
+    """A newc archive holding /big: size bytes, zeros (a hole on the host) then tail."""
+    name = b"big\0"
+    hdr = b"070701" + b"".join(b"%08X" % v for v in (
+        1, 0o100644, 0, 0, 1, 0, size, 0, 0, 0, 0, len(name), 0)) + name
+    hdr += b"\0" * (-len(hdr) % 4)
+    with open(path, "wb") as f:
+        f.write(hdr)
+        f.seek(len(hdr) + size - len(tail))
+        f.write(tail)
+        f.write(b"\0" * (-(len(hdr) + size) % 4))
+        f.write(newc({})[:-2])          # the trailer record alone
+
+
+@pytest.mark.linux
+def test_initrd_of_512_mib(osprey, tftp_root):
+    """A 512 MiB initrd (as RAM allows: a 2 GiB machine) loads, is joined with two more and
+    reaches the kernel whole: its last bytes are seen by the initramfs."""
+    big_cpio(tftp_root / "big.cpio", 512 << 20, b"OSPREY-TAIL-0123")
+    (tftp_root / "init.cpio.gz").write_bytes(gzip.compress(newc({"init": (0o100755, BIG_INIT)})))
+    m = osprey(mem=2048)
+    out = m.cmd("kernel (nd)/vmlinuz console=ttyS0 panic=-1", timeout=T_LOAD)
+    assert "Linux kernel, boot protocol" in out and "Error" not in out, out
+    out = m.cmd("initrd (nd)/initrd.img (nd)/big.cpio (nd)/init.cpio.gz", timeout=T_LOAD * 2)
+    size = re.search(r"initrd: (\d+) KiB at 0x([0-9a-f]+)", out)
+    assert size and "Error" not in out, out
+    assert int(size.group(1)) > 512 * 1024, out
+    assert int(size.group(2), 16) + int(size.group(1)) * 1024 <= 0x80000000, out
+    m.sendline("boot")
+    got = m.expect(r"OSPREY-BIG: ([^\r\n]*)\r?\n", T_LINUX * 2).group(1)
+    assert got == f"{512 << 20} OSPREY-TAIL-0123", got
+    m.expect(r"OSPREY-MARKER: booted", T_CMD)
+    m.wait_exit(T_EXIT * 2)
