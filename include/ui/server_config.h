@@ -7,7 +7,7 @@
 #include "lib/lib.h"
 
 #define CONFIG_DIR "osprey.cfg/"
-#define CONFIG_NAMES_MAX 12
+#define CONFIG_NAMES_MAX 14
 #define CONFIG_NAME_LEN 256
 
 enum config_from { CONFIG_OPT150, CONFIG_OPT209, CONFIG_SEARCH };
@@ -21,10 +21,11 @@ struct config_names {
 };
 
 /* The names to try, in order, from a DHCP reply (len bytes, untrusted; NULL/0 for none), the
- * boot file name, the MAC and the IPv4 address (host order; 0: no per-IP names). Names are
+ * boot file name, the client UUID (16 bytes as sent in option 97; NULL when unknown), the MAC
+ * and the IPv4 address (host order; 0: no per-IP names). Names are
  * file names for file_open: a value without "(dev)", "/" or "scheme://" gets a leading "/". */
 void config_names_build(struct config_names *c, const uint8_t *reply, size_t len,
-			const char *bootfile, const uint8_t mac[6], uint32_t ip);
+			const char *bootfile, const uint8_t *uuid, const uint8_t mac[6], uint32_t ip);
 /* Do options 150, 209 or 210 appear in the reply? */
 bool config_names_in_reply(const uint8_t *reply, size_t len);
 

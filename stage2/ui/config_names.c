@@ -59,9 +59,9 @@ static bool add(struct config_names *c, enum config_from from, const char *base,
 }
 
 void config_names_build(struct config_names *c, const uint8_t *reply, size_t len,
-			const char *bootfile, const uint8_t mac[6], uint32_t ip)
+			const char *bootfile, const uint8_t *uuid, const uint8_t mac[6], uint32_t ip)
 {
-	char v150[CONFIG_NAME_LEN], v209[CONFIG_NAME_LEN], base[CONFIG_NAME_LEN], t[32];
+	char v150[CONFIG_NAME_LEN], v209[CONFIG_NAME_LEN], base[CONFIG_NAME_LEN], t[40];
 	bool have209;
 	const char *slash;
 
@@ -86,6 +86,15 @@ void config_names_build(struct config_names *c, const uint8_t *reply, size_t len
 	    (int)sizeof(c->dir)) {
 		c->dir[0] = 0;
 		return;
+	}
+	/* PXELINUX's order: the UUID first (lower-case hex, 8-4-4-4-12), then the MAC. */
+	if (uuid) {
+		const uint8_t *u = uuid;
+
+		snprintf(t, sizeof(t), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+			 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
+			 u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+		add(c, CONFIG_SEARCH, c->dir, t);
 	}
 	snprintf(t, sizeof(t), "01-%02x-%02x-%02x-%02x-%02x-%02x", mac[0], mac[1], mac[2], mac[3],
 		 mac[4], mac[5]);

@@ -42,8 +42,8 @@ int server_config_load(bool ask)
 	}
 	if (ask)
 		ask_server();
-	config_names_build(&c, dhcp_last_reply, dhcp_last_reply_len, netconf.bootfile, netconf.mac,
-			   netconf.ip);
+	config_names_build(&c, dhcp_last_reply, dhcp_last_reply_len, netconf.bootfile,
+			   dhcp_client_uuid_known ? dhcp_client_uuid : NULL, netconf.mac, netconf.ip);
 	if (c.bad_options)
 		printf("Config file: %d of options 150/209/210 left out (not a usable file name)\n",
 		       c.bad_options);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct config_names c;
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
 
-	config_names_build(&c, data, size, "boot/osprey.0", mac, 0x0a000205);
+	config_names_build(&c, data, size, "boot/osprey.0", size >= 16 ? data : NULL, mac, 0x0a000205);
 	if (c.n < 0 || c.n > CONFIG_NAMES_MAX || memchr(c.dir, 0, sizeof(c.dir)) == NULL)
 		abort();
 	for (int i = 0; i < c.n; i++) {

@@ -23,7 +23,7 @@ TEST(config_names_search_only)
 {
 	static struct config_names c;
 
-	config_names_build(&c, NULL, 0, "osprey.0", mac, 0x0A00020F);
+	config_names_build(&c, NULL, 0, "osprey.0", NULL, mac, 0x0A00020F);
 	CHECK_EQ(c.n, 10);
 	CHECK_STR(c.dir, "/osprey.cfg/");
 	CHECK_STR(c.name[0], "/osprey.cfg/01-52-54-00-12-34-56");
@@ -33,10 +33,17 @@ TEST(config_names_search_only)
 	CHECK_STR(c.name[9], "/osprey.cfg/default");
 	CHECK_EQ(c.from[0], CONFIG_SEARCH);
 	/* The boot file's directory is the base, as PXELINUX's. */
-	config_names_build(&c, NULL, 0, "boot/x86/osprey.0", mac, 0);
+	config_names_build(&c, NULL, 0, "boot/x86/osprey.0", NULL, mac, 0);
 	CHECK_EQ(c.n, 2);
 	CHECK_STR(c.name[0], "/boot/x86/osprey.cfg/01-52-54-00-12-34-56");
 	CHECK_STR(c.name[1], "/boot/x86/osprey.cfg/default");
+	/* With the client's UUID (option 97 / SMBIOS), it comes first, as in PXELINUX. */
+	static const uint8_t uuid[16] = { 0xb8, 0x94, 0x59, 0x08, 0xd6, 0xa6, 0x41, 0xa9,
+					  0x61, 0x1d, 0x74, 0xa6, 0xab, 0x80, 0xb8, 0x3d };
+	config_names_build(&c, NULL, 0, "osprey.0", uuid, mac, 0);
+	CHECK_EQ(c.n, 3);
+	CHECK_STR(c.name[0], "/osprey.cfg/b8945908-d6a6-41a9-611d-74a6ab80b83d");
+	CHECK_STR(c.name[1], "/osprey.cfg/01-52-54-00-12-34-56");
 }
 
 TEST(config_names_options)
@@ -49,7 +56,7 @@ TEST(config_names_options)
 	size_t len = reply(p, o, sizeof(o));
 
 	CHECK(config_names_in_reply(p, len));
-	config_names_build(&c, p, len, "osprey.0", mac, 0xC0A80105);
+	config_names_build(&c, p, len, "osprey.0", NULL, mac, 0xC0A80105);
 	CHECK_EQ(c.n, 12);
 	CHECK_EQ(c.bad_options, 0);
 	CHECK_STR(c.name[0], "(nd)/grub.lst");
@@ -65,7 +72,7 @@ TEST(config_names_options)
 				      209, 5, '/', 'a', '.', 'c', 'f',
 				      210, 13, 't', 'f', 't', 'p', ':', '/', '/', '1', '.', '2', '/', 'x', '/' };
 	len = reply(p, o2, sizeof(o2));
-	config_names_build(&c, p, len, "osprey.0", mac, 0);
+	config_names_build(&c, p, len, "osprey.0", NULL, mac, 0);
 	CHECK_STR(c.name[0], "/menu.lst");
 	CHECK_STR(c.name[1], "/a.cf");
 	CHECK_STR(c.name[2], "tftp://1.2/x/osprey.cfg/01-52-54-00-12-34-56");
@@ -82,7 +89,7 @@ TEST(config_names_hostile)
 				     210, 2, 0, 0 };
 	size_t len = reply(p, o, sizeof(o));
 
-	config_names_build(&c, p, len, NULL, mac, 0);
+	config_names_build(&c, p, len, NULL, NULL, mac, 0);
 	CHECK_EQ(c.bad_options, 3);                /* 210 of NULs only is empty: left out too */
 	CHECK_EQ(c.n, 2);
 	CHECK_STR(c.name[0], "/osprey.cfg/01-52-54-00-12-34-56");
@@ -93,13 +100,13 @@ TEST(config_names_hostile)
 	big[1] = 255;
 	memset(big + 2, 'd', 255);
 	len = reply(p, big, sizeof(big));
-	config_names_build(&c, p, len, NULL, mac, 0x01020304);
+	config_names_build(&c, p, len, NULL, NULL, mac, 0x01020304);
 	CHECK_EQ(c.n, 0);
 	CHECK_EQ(c.dir[0], 0);
 	/* An option running past the end of the packet is not read. */
 	static const uint8_t cut[] = { 150, 200, 'x' };
 	len = reply(p, cut, sizeof(cut));
-	config_names_build(&c, p, 243, NULL, mac, 0);
+	config_names_build(&c, p, 243, NULL, NULL, mac, 0);
 	CHECK(!config_names_in_reply(p, 243));
 	CHECK_EQ(c.from[0], CONFIG_SEARCH);
 	CHECK(!config_names_in_reply(NULL, 0));
