@@ -53,6 +53,9 @@ void menu_free(struct menu *m);
 int menu_check_password(const struct menu *m, const char *typed);
 /* Parse GRUB legacy's "FG/BG" colour into a VGA attribute; -E_INVAL for an unknown name. */
 int menu_parse_color(const char *s, uint8_t *attr);
+/* The ANSI SGR sequence that sets a VGA attribute (ESC[0;[1;][5;]3F;4Bm): the menu draws with
+ * it on every terminal and the VGA console maps it back. */
+void menu_color_sgr(uint8_t attr, char *buf, size_t size);
 
 /* Load a menu.lst, run its global commands and show its menu (loader only). Returns only
  * when the file could not be loaded, names itself through configfile, or has no entries. */

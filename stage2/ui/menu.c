@@ -45,6 +45,16 @@ static bool menu_known(const char *name)
 	return c && (c->flags & CMD_MENU);
 }
 
+/* The SGR sequence for an entry line (the menu's `color`, else reverse video for the highlight);
+ * buf holds it. */
+static const char *line_color(const struct menu *m, bool highlight, char *buf, size_t size)
+{
+	if (!m->has_color)
+		return highlight ? "\x1b[7m" : "";
+	menu_color_sgr(highlight ? m->color_highlight : m->color_normal, buf, size);
+	return buf;
+}
+
 static void put(void *ctx, const char *s, size_t n)
 {
 	while (n--)
@@ -175,6 +185,7 @@ static void edit_entry(struct menu_state *st, int i)
 	char (*lines)[LINE_MAX_LEN] = malloc(EDIT_LINES * LINE_MAX_LEN);
 	char *ptrs[EDIT_LINES];
 	int n = 0, cur = 0;
+	char sgr[24];
 
 	if (!lines)
 		return;
@@ -183,7 +194,8 @@ static void edit_entry(struct menu_state *st, int i)
 	for (;;) {
 		printf("\x1b[2J\x1b[H Editing '%.60s' (e: edit, o/O: new line, d: delete, b: boot, ESC: back)\n\n", e->title);
 		for (int k = 0; k < n; k++)
-			printf("%s %.76s\x1b[0m\n", k == cur ? "\x1b[7m>" : " ", lines[k]);
+			printf("%s%c %.76s\x1b[0m\n", line_color(st->m, k == cur, sgr, sizeof(sgr)),
+			       k == cur ? '>' : ' ', lines[k]);
 		int key = console_getkey();
 		if (key == KEY_ESC)
 			break;
@@ -241,7 +253,7 @@ static void draw(struct menu_state *st, int secs)
 	printf("\x1b[2J\x1b[H osprey " OSPREY_VERSION " menu: %.60s\n", m->file);
 	for (int r = 0; r < LIST_ROWS; r++) {
 		int i = st->top + r;
-		char t[TITLE_WIDTH + 1];
+		char t[TITLE_WIDTH + 1], sgr[24];
 
 		printf("\x1b[%d;1H", LIST_TOP + r);
 		if (i >= m->nentries) {
@@ -254,7 +266,7 @@ static void draw(struct menu_state *st, int secs)
 			t[TITLE_WIDTH - 1] = '>';
 		printf("%c%s %-*s \x1b[0m\x1b[K", r == 0 && st->top > 0 ? '^' :
 		       r == LIST_ROWS - 1 && i < m->nentries - 1 ? 'v' : ' ',
-		       i == st->sel ? "\x1b[7m" : "", TITLE_WIDTH, t);
+		       line_color(m, i == st->sel, sgr, sizeof(sgr)), TITLE_WIDTH, t);
 	}
 	draw_help(st, secs);
 }

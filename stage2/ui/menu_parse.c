@@ -89,6 +89,15 @@ int menu_parse_color(const char *s, uint8_t *attr)
 	return 0;
 }
 
+void menu_color_sgr(uint8_t attr, char *buf, size_t size)
+{
+	/* VGA's colour numbers (blue = 1, red = 4) to ANSI's (red = 1, blue = 4). */
+	static const uint8_t vga_ansi[8] = { 0, 4, 2, 6, 1, 5, 3, 7 };
+
+	snprintf(buf, size, "\x1b[0;%s%s3%u;4%um", attr & 0x08 ? "1;" : "", attr & 0x80 ? "5;" : "",
+		 vga_ansi[attr & 7], vga_ansi[attr >> 4 & 7]);
+}
+
 static bool is_global_only(const char *kw)
 {
 	static const char *const names[] = { "default", "timeout", "fallback", "hiddenmenu",

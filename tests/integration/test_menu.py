@@ -2,13 +2,15 @@
 One boot walks through a malformed menu, fallback after failing entries, moving, a locked
 entry (wrong then right password), the command line and back, a 40-entry menu, editing, the
 dumb terminal, a configfile loop, an interrupted countdown and finally a countdown that runs
-out and boots the Debian kernel unattended."""
+out and boots the Debian kernel unattended. `color` is checked on both terminals: SGR sequences on serial, attributes on the
+VGA screen (read through QEMU's monitor)."""
 
 import re
 
 import pexpect
 
 from conftest import DOWN, ESC, T_LINUX, T_EXIT, strip_ansi
+from test_vga_console import Monitor
 
 CTRL_E = "\x05"
 
@@ -37,7 +39,8 @@ title locked entry
 LONG = "timeout 30\n" + "".join(f"title entry number {i}{' with a title far too long for one line of the screen' * 2 * (i == 5)}\n  echo LONG-ENTRY-{i}\n"
                                 for i in range(40))
 
-EDIT = "title edit me\n  echo EDIT-ORIGINAL\n"
+EDIT = ("color cyan/blue white/blue\n"
+        "title edit me\n  echo EDIT-ORIGINAL\ntitle second\n  echo SECOND\n")
 DUMB = "title first\n  echo DUMB-ZERO\ntitle second\n  echo DUMB-ONE\n"
 LOOP = "configfile (nd)/loop2.lst\ntitle never\n  echo never\n"
 LOOP2 = "configfile (nd)/loop.lst\n"
@@ -56,12 +59,24 @@ def menu_screen(m, pattern, timeout=60):
     return m.expect(pattern, timeout)
 
 
-def test_menu_interactive(osprey, tftp_root):
+def vga_row_attrs(mon, text):
+    """The attribute bytes of the VGA screen row holding text, for the cells of text."""
+    out = mon.cmd("xp /2000hx 0xb8000")
+    words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out.split("\n", 1)[1])][:2000]
+    chars = "".join(chr(w & 0xff) if 32 <= (w & 0xff) < 127 else " " for w in words)
+    at = chars.find(text)
+    assert at >= 0, "not on the VGA screen: " + text
+    return {w >> 8 for w in words[at:at + len(text)]}
+
+
+def test_menu_interactive(osprey, tftp_root, tmp_path):
     for name, text in (("bad.lst", BAD), ("long.lst", LONG), ("edit.lst", EDIT),
                        ("dumb.lst", DUMB), ("loop.lst", LOOP), ("loop2.lst", LOOP2),
                        ("count.lst", COUNT), ("linux.lst", LINUX)):
         (tftp_root / name).write_text(text)
-    m = osprey()
+    sock = str(tmp_path / "mon.sock")
+    m = osprey(extra_args=["-monitor", f"unix:{sock},server=on,wait=off"])
+    mon = Monitor(sock)
 
     # A malformed menu: each problem names the file and line; the menu still shows.
     m.sendline("configfile (nd)/bad.lst")
@@ -143,7 +158,14 @@ def test_menu_interactive(osprey, tftp_root):
     # Edit: change the line, add one with 'o', delete nothing; 'b' boots the edited copy.
     m.send("c")
     m.sendline("configfile (nd)/edit.lst")
+    # `color cyan/blue white/blue`: the highlight and the other entries in those colours, as
+    # SGR on serial and as attributes (0x1F, 0x13) on the VGA screen.
     m.expect(r"menu: \(nd\)/edit.lst")
+    m.expect(r"\x1b\[0;1;37;44m edit me ")
+    m.expect(r"\x1b\[0;36;44m second ")
+    m.expect(r"booted automatically|'c' command line")
+    assert vga_row_attrs(mon, " edit me   ") == {0x1f}
+    assert vga_row_attrs(mon, " second   ") == {0x13}
     m.send("e")
     m.expect(r"Editing 'edit me'")
     m.send("e")

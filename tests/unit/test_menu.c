@@ -258,3 +258,19 @@ TEST(menu_colors)
 	CHECK_EQ(menu_parse_color("/", &a), -E_INVAL);
 	CHECK_EQ(menu_parse_color("blink-/x", &a), -E_INVAL);
 }
+
+TEST(menu_color_sgr)
+{
+	char buf[24];
+	uint8_t a;
+
+	CHECK_EQ(menu_parse_color("cyan/blue", &a), 0);
+	menu_color_sgr(a, buf, sizeof(buf));
+	CHECK_STR(buf, "\x1b[0;36;44m");
+	CHECK_EQ(menu_parse_color("white/red", &a), 0);
+	menu_color_sgr(a, buf, sizeof(buf));
+	CHECK_STR(buf, "\x1b[0;1;37;41m");
+	CHECK_EQ(menu_parse_color("blink-yellow/brown", &a), 0);
+	menu_color_sgr(a, buf, sizeof(buf));
+	CHECK_STR(buf, "\x1b[0;1;5;33;43m");
+}

@@ -12,8 +12,14 @@
 static unsigned row, col;
 static uint16_t attr = ATTR;
 /* The few VT100 output sequences the menu draws with, so VGA and serial share one drawing code:
- * ESC[H, ESC[ROW;COLH, ESC[2J, ESC[K, ESC[7m (reverse), ESC[0m / ESC[m. */
-static struct { int state; unsigned p[2]; int n; } esc;
+ * ESC[H, ESC[ROW;COLH, ESC[2J, ESC[K and SGR ESC[...m (0 reset, 1 bright, 5 blink, 7 reverse,
+ * 30-37/90-97 foreground, 40-47 background, 39/49 default). */
+#define ESC_PARAMS 8
+static struct { int state; unsigned p[ESC_PARAMS]; int n; } esc;
+
+/* ANSI colour numbers (red = 1, blue = 4) to VGA's (blue = 1, red = 4): bits 0 and 2 swap;
+ * the same table maps back. */
+static const uint8_t ansi_vga[8] = { 0, 4, 2, 6, 1, 5, 3, 7 };
 
 static void vga_cursor(void)
 {
@@ -34,6 +40,37 @@ static void vga_scroll(void)
 	row = ROWS - 1;
 }
 
+/* Apply one SGR parameter to the current attribute (VGA: blink 0x80, background 0x70,
+ * bright 0x08, foreground 0x07, in the high byte of the cell). */
+static void vga_sgr(unsigned p)
+{
+	unsigned a = attr >> 8;
+
+	if (p == 0)
+		a = ATTR >> 8;
+	else if (p == 1)
+		a |= 0x08;
+	else if (p == 22)
+		a &= ~0x08u;
+	else if (p == 5)
+		a |= 0x80;
+	else if (p == 25)
+		a &= ~0x80u;
+	else if (p == 7)    /* reverse: swap foreground and background colours */
+		a = (a & 0x88) | (a & 7) << 4 | (a >> 4 & 7);
+	else if (p >= 30 && p <= 37)
+		a = (a & ~0x07u) | ansi_vga[p - 30];
+	else if (p >= 90 && p <= 97)
+		a = (a & ~0x07u) | ansi_vga[p - 90] | 0x08;
+	else if (p == 39)
+		a = (a & ~0x0fu) | (ATTR >> 8 & 0x0f);
+	else if (p >= 40 && p <= 47)
+		a = (a & ~0x70u) | ansi_vga[p - 40] << 4;
+	else if (p == 49)
+		a = (a & ~0x70u) | (ATTR >> 8 & 0x70);
+	attr = (uint16_t)(a << 8);
+}
+
 /* Feed one byte of an escape sequence; true while the byte belonged to one. */
 static bool vga_escape(int c)
 {
@@ -45,17 +82,18 @@ static bool vga_escape(int c)
 	}
 	if (esc.state == 1) {
 		esc.state = c == '[' ? 2 : 0;
-		esc.p[0] = esc.p[1] = 0;
+		memset(esc.p, 0, sizeof(esc.p));
 		esc.n = 0;
 		return true;
 	}
 	if (c >= '0' && c <= '9') {
-		if (esc.n < 2 && esc.p[esc.n] < 1000)
+		if (esc.n < ESC_PARAMS && esc.p[esc.n] < 1000)
 			esc.p[esc.n] = esc.p[esc.n] * 10 + (unsigned)(c - '0');
 		return true;
 	}
 	if (c == ';') {
-		esc.n++;
+		if (esc.n < ESC_PARAMS)
+			esc.n++;
 		return true;
 	}
 	if (c == '?')
@@ -68,16 +106,17 @@ static bool vga_escape(int c)
 		if (row >= ROWS) row = ROWS - 1;
 		if (col >= COLS) col = COLS - 1;
 		break;
-	case 'J':
+	case 'J':   /* erased cells take the current colours, as on a VT100 */
 		for (unsigned i = 0; i < ROWS * COLS; i++)
-			VGA_MEM[i] = ATTR | ' ';
+			VGA_MEM[i] = attr | ' ';
 		break;
 	case 'K':
 		for (unsigned i = col; i < COLS; i++)
 			VGA_MEM[row * COLS + i] = attr | ' ';
 		break;
 	case 'm':
-		attr = esc.p[0] == 7 ? 0x7000 : ATTR;
+		for (int i = 0; i <= esc.n && i < ESC_PARAMS; i++)
+			vga_sgr(esc.p[i]);
 		break;
 	}
 	vga_cursor();
