@@ -1,8 +1,9 @@
 """The menu over the serial console: menu.lst files served by TFTP, loaded with configfile.
 One boot walks through a malformed menu, fallback after failing entries, moving, a locked
 entry (wrong then right password), the command line and back, a 40-entry menu, editing, the
-dumb terminal, a configfile loop, an interrupted countdown and finally a countdown that runs
-out and boots the Debian kernel unattended. `color` is checked on both terminals: SGR sequences on serial, attributes on the
+dumb terminal, a configfile loop, an interrupted countdown, a hidden menu's countdown (run out,
+then stopped by a key) and finally a countdown that runs out and boots the Debian kernel
+unattended. `color` is checked on both terminals: SGR sequences on serial, attributes on the
 VGA screen (read through QEMU's monitor)."""
 
 import re
@@ -45,6 +46,7 @@ DUMB = "title first\n  echo DUMB-ZERO\ntitle second\n  echo DUMB-ONE\n"
 LOOP = "configfile (nd)/loop2.lst\ntitle never\n  echo never\n"
 LOOP2 = "configfile (nd)/loop.lst\n"
 COUNT = "timeout 3\ntitle counted\n  echo COUNTDOWN-BOOTED\n"
+HIDDEN = "hiddenmenu\ntimeout 2\ntitle hidden one\n  echo HIDDEN-BOOTED\n"
 LINUX = """timeout 1
 default 1
 title not this one
@@ -72,7 +74,7 @@ def vga_row_attrs(mon, text):
 def test_menu_interactive(osprey, tftp_root, tmp_path):
     for name, text in (("bad.lst", BAD), ("long.lst", LONG), ("edit.lst", EDIT),
                        ("dumb.lst", DUMB), ("loop.lst", LOOP), ("loop2.lst", LOOP2),
-                       ("count.lst", COUNT), ("linux.lst", LINUX)):
+                       ("count.lst", COUNT), ("hidden.lst", HIDDEN), ("linux.lst", LINUX)):
         (tftp_root / name).write_text(text)
     sock = str(tmp_path / "mon.sock")
     m = osprey(extra_args=["-monitor", f"unix:{sock},server=on,wait=off"])
@@ -181,6 +183,24 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     m.send(ESC)
     m.expect(r"menu: \(nd\)/edit.lst")
 
+    # Edit again (a fresh copy): 'O' opens a line above, 'd' deletes the original one.
+    m.send("e")
+    m.expect(r"Editing 'edit me'")
+    m.send("O")
+    m.send("echo ABOVE-LINE\r")
+    m.expect(r"> echo ABOVE-LINE\x1b\[0m\r?\n")
+    m.send(DOWN)
+    m.send("d")
+    m.send("b")
+    m.expect(r"Booting the edited 'edit me'")
+    m.expect(r"ABOVE-LINE\r?\n")
+    m.expect(r"Booting the edited entry failed: no kernel")
+    assert "EDIT-ORIGINAL" not in m.before and "ADDED-LINE" not in m.before, \
+        "the deleted line ran (or the last edit was kept)"
+    m.send("x")
+    m.send(ESC)
+    m.expect(r"menu: \(nd\)/edit.lst")
+
     # A configfile loop stops with a message.
     m.send("c")
     m.sendline("configfile (nd)/loop.lst")
@@ -211,6 +231,27 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     m.send(" ")
     assert m.child.expect([r"COUNTDOWN-BOOTED", pexpect.TIMEOUT], timeout=5) == 1, \
         "the countdown booted after a key"
+    m.send("c")
+    m.expect(r"Command line")
+
+    # hiddenmenu: no menu during the countdown; it runs out and boots the default...
+    m.sendline("configfile (nd)/hidden.lst")
+    m.expect(r"Press any key to see the menu; booting in 2 s")
+    m.expect(r"Booting 'hidden one'")
+    m.expect(r"HIDDEN-BOOTED\r?\n")
+    assert "menu: (nd)/hidden.lst" not in m.before, "the hidden menu was drawn"
+    m.expect(r"Press any key for the menu")
+    m.send("x")
+    m.expect(r"menu: \(nd\)/hidden.lst")
+    m.send("c")
+    m.expect(r"Command line")
+    # ...and a key during it shows the menu instead.
+    m.sendline("configfile (nd)/hidden.lst")
+    m.expect(r"Press any key to see the menu; booting in 2 s")
+    m.send(" ")
+    m.expect(r"menu: \(nd\)/hidden.lst")
+    assert m.child.expect([r"HIDDEN-BOOTED", pexpect.TIMEOUT], timeout=4) == 1, \
+        "the hidden countdown booted after a key"
     m.send("c")
     m.expect(r"Command line")
 
