@@ -32,4 +32,10 @@ const char *errmsg(int rc);
  * layer that saw it, printed and cleared by cmd_fail(). */
 extern char err_detail[512];
 
+/* Where the command being run came from ("(nd)/menu.lst:12"), or empty: set by whoever runs
+ * lines from a file (the menu), so that every "Error:" line names the file and line. */
+extern char err_where[160];
+/* "Error: ", then "WHERE: " when err_where is set: how every error line starts. */
+const char *err_prefix(void);
+
 #endif

@@ -5,7 +5,7 @@
 
 int cmd_fail(int rc, const char *what)
 {
-	printf("Error: %s%s%s", what && *what ? what : "", what && *what ? ": " : "", errmsg(rc));
+	printf("%s%s%s%s", err_prefix(), what && *what ? what : "", what && *what ? ": " : "", errmsg(rc));
 	if (err_detail[0]) {
 		/* Put, not printf: the detail may be as long as printf's buffer. */
 		console_puts(" (");
@@ -25,6 +25,6 @@ int cmd_error(int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("Error: %s\n", msg);
+	printf("%s%s\n", err_prefix(), msg);
 	return rc < 0 ? rc : -rc;
 }

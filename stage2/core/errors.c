@@ -1,4 +1,4 @@
-/* errors.c: the message table behind errmsg() for osprey's E_* return codes. */
+/* errors.c: errmsg()'s messages for the E_* return codes, and how error lines start. */
 #include "lib/lib.h"
 #include "lib/errors.h"
 
@@ -25,6 +25,17 @@ static const char *const messages[E_MAX] = {
 };
 
 char err_detail[512];
+char err_where[160];
+
+const char *err_prefix(void)
+{
+	static char buf[sizeof(err_where) + 16];
+
+	if (!err_where[0])
+		return "Error: ";
+	snprintf(buf, sizeof(buf), "Error: %s: ", err_where);
+	return buf;
+}
 
 const char *errmsg(int rc)
 {

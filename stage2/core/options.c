@@ -45,15 +45,15 @@ int parse_options(int argc, char **argv, const struct option_spec *specs, int ns
 		int shown = len > 64 ? 64 : (int)len;   /* keep a hostile name's echo short */
 
 		if (!sp) {
-			printf("Error: unknown option --%.*s\n", shown, name);
+			printf("%sunknown option --%.*s\n", err_prefix(), shown, name);
 			return -E_INVAL;
 		}
 		if (sp->has_value && !eq) {
-			printf("Error: --%.*s needs a value\n", shown, name);
+			printf("%s--%.*s needs a value\n", err_prefix(), shown, name);
 			return -E_INVAL;
 		}
 		if (!sp->has_value && eq) {
-			printf("Error: --%.*s does not take a value\n", shown, name);
+			printf("%s--%.*s does not take a value\n", err_prefix(), shown, name);
 			return -E_INVAL;
 		}
 		if (sp->value)

@@ -112,8 +112,8 @@ int shell_execute(char *line)
 	int rc = run_line(line, &name);
 
 	if (rc == -E_NOCMD && name && !command_find(name))
-		printf("Error: unknown command '%s' (type help)\n", name);
+		printf("%sunknown command '%s' (type help)\n", err_prefix(), name);
 	else if (rc < 0 && !name)
-		printf("Error: %s\n", errmsg(rc));
+		printf("%s%s\n", err_prefix(), errmsg(rc));
 	return rc;
 }

@@ -108,25 +108,40 @@ static int ask_password(struct menu_state *st)
 	return 0;
 }
 
-/* Run lines[0..n) through the shell, then `boot` when the last line was not one. Returns only
- * when something failed (the command printed why). */
-static int run_lines(char *const *lines, int n)
+/* Run one line of file (line_no, or 0 for an edited line) with its errors naming the place. */
+static int run_line_at(const char *line, const char *file, int line_no)
 {
-	char buf[LINE_MAX_LEN];
+	char buf[LINE_MAX_LEN], outer[sizeof(err_where)];
+	int rc;
+
+	strlcpy(outer, err_where, sizeof(outer));   /* a menu loaded by an entry's configfile */
+	if (line_no)
+		snprintf(err_where, sizeof(err_where), "%s:%d", file, line_no);
+	else
+		snprintf(err_where, sizeof(err_where), "%s (edited entry)", file);
+	strlcpy(buf, line, sizeof(buf));
+	rc = shell_execute(buf);
+	strlcpy(err_where, outer, sizeof(err_where));
+	return rc;
+}
+
+/* Run lines[0..n) of file (their line numbers in line_no, NULL for an edited entry) through the
+ * shell, then `boot` when the last line was not one (its errors name the entry's last line).
+ * Returns only when something failed (the command printed why). */
+static int run_lines(char *const *lines, int n, const char *file, const int *line_no)
+{
 	bool booted = false;
 	int rc;
 
 	for (int i = 0; i < n; i++) {
-		strlcpy(buf, lines[i], sizeof(buf));
-		booted = !strncmp(buf, "boot", 4) && (buf[4] == 0 || buf[4] == ' ');
-		rc = shell_execute(buf);
+		booted = !strncmp(lines[i], "boot", 4) && (lines[i][4] == 0 || lines[i][4] == ' ');
+		rc = run_line_at(lines[i], file, line_no ? line_no[i] : 0);
 		if (rc < 0)
 			return rc;
 	}
 	if (booted)
 		return -E_NOKERNEL;   /* `boot` came back: it printed why */
-	strlcpy(buf, "boot", sizeof(buf));
-	return shell_execute(buf);
+	return run_line_at("boot", file, line_no && n ? line_no[n - 1] : 0);
 }
 
 static int boot_entry(struct menu_state *st, int i)
@@ -140,7 +155,8 @@ static int boot_entry(struct menu_state *st, int i)
 			return rc;
 	}
 	printf("\n  Booting '%s'\n\n", e->title);
-	return run_lines((char *const *)&st->m->lines[e->first], e->n);
+	return run_lines((char *const *)&st->m->lines[e->first], e->n, st->m->file,
+			 &st->m->line_no[e->first]);
 }
 
 /* Boot the entry, then each fallback in turn; back to the menu with a message when all fail. */
@@ -168,13 +184,16 @@ static void boot_with_fallback(struct menu_state *st, int i)
 /* The command line inside the menu: ESC goes back. */
 static void command_line(void)
 {
-	char buf[LINE_MAX_LEN];
+	char buf[LINE_MAX_LEN], outer[sizeof(err_where)];
 
+	strlcpy(outer, err_where, sizeof(outer));
+	err_where[0] = 0;   /* typed lines come from no file (even inside an entry's configfile) */
 	printf("\n Command line: ESC returns to the menu.\n\n");
 	while (read_line("osprey> ", NULL, buf, sizeof(buf), false) >= 0) {
 		nchain = 0;   /* a person typed it */
 		shell_execute(buf);
 	}
+	strlcpy(err_where, outer, sizeof(err_where));
 }
 
 /* Edit a copy of entry i's lines: Up/Down choose a line, e edits it, o/O open a line below/
@@ -221,7 +240,7 @@ static void edit_entry(struct menu_state *st, int i)
 			for (int k = 0; k < n; k++)
 				ptrs[k] = lines[k];
 			printf("\n  Booting the edited '%s'\n\n", e->title);
-			int rc = run_lines(ptrs, n);
+			int rc = run_lines(ptrs, n, st->m->file, NULL);
 			snprintf(st->msg, sizeof(st->msg), "Booting the edited entry failed: %s", errmsg(rc));
 			printf("%s. Press any key.\n", st->msg);
 			console_getkey();
@@ -418,12 +437,8 @@ static int menu_read(const char *name, struct menu **out)
 	}
 	/* Commands before the first title (serial, terminal, ...) run now, as GRUB legacy did. */
 	depth++;
-	for (int i = 0; i < m->nglobal; i++) {
-		char buf[LINE_MAX_LEN];
-		strlcpy(buf, m->lines[i], sizeof(buf));
-		if (shell_execute(buf) < 0)
-			printf("%s:%d: the command above failed\n", name, m->line_no[i]);
-	}
+	for (int i = 0; i < m->nglobal; i++)
+		run_line_at(m->lines[i], name, m->line_no[i]);   /* a failure names its line */
 	depth--;
 	*out = m;
 	return 0;

@@ -46,7 +46,7 @@ DUMB = "title first\n  echo DUMB-ZERO\ntitle second\n  echo DUMB-ONE\n"
 LOOP = "configfile (nd)/loop2.lst\ntitle never\n  echo never\n"
 LOOP2 = "configfile (nd)/loop.lst\n"
 COUNT = "timeout 3\ntitle counted\n  echo COUNTDOWN-BOOTED\n"
-HIDDEN = "hiddenmenu\ntimeout 2\ntitle hidden one\n  echo HIDDEN-BOOTED\n"
+HIDDEN = "hiddenmenu\ntimeout 2\ntitle hidden one\n  echo HIDDEN-BOOTED\n  kernel (nd)/nope\n"
 LINUX = """timeout 1
 default 1
 title not this one
@@ -92,9 +92,10 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     # Enter boots entry 0: it fails, fallback 1 runs (and fails to boot: no kernel), then 2.
     m.send("\r")
     m.expect(r"Booting 'fails \(not a kernel\)'")
-    m.expect(r"Error: .*not a bootable image")
+    m.expect(r"Error: \(nd\)/bad.lst:9: \(nd\)/notakernel.bin: not a bootable image")
     m.expect(r"Falling back to entry 1 \('fallback one'\)")
     m.expect(r"FALLBACK-ONE-RAN")
+    m.expect(r"Error: \(nd\)/bad.lst:12: no kernel loaded")   # the implicit boot: the last line
     m.expect(r"Falling back to entry 2")
     m.expect(r"MOVED-TO-TWO")
     m.expect(r"Booting entry 0 failed \(and its fallbacks\)")
@@ -194,6 +195,7 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     m.send("b")
     m.expect(r"Booting the edited 'edit me'")
     m.expect(r"ABOVE-LINE\r?\n")
+    m.expect(r"Error: \(nd\)/edit.lst \(edited entry\): no kernel loaded")
     m.expect(r"Booting the edited entry failed: no kernel")
     assert "EDIT-ORIGINAL" not in m.before and "ADDED-LINE" not in m.before, \
         "the deleted line ran (or the last edit was kept)"
@@ -239,6 +241,7 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     m.expect(r"Press any key to see the menu; booting in 2 s")
     m.expect(r"Booting 'hidden one'")
     m.expect(r"HIDDEN-BOOTED\r?\n")
+    m.expect(r"Error: \(nd\)/hidden.lst:5: \(nd\)/nope: file not found")
     assert "menu: (nd)/hidden.lst" not in m.before, "the hidden menu was drawn"
     m.expect(r"Press any key for the menu")
     m.send("x")
