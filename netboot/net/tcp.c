@@ -652,14 +652,31 @@ static bool wait_done(void *ctx)
 	return c->event || c->err || c->ack_pending || (c->dst && c->dst_got >= c->dst_len);
 }
 
+/* After the reader made room: announce a window that grew by a quarter of the buffer or more
+ * (so a shut window reopens; RFC 9293 3.8.6.2.2 receiver-side silly window avoidance). */
+static void window_update(struct tcp_conn *c)
+{
+	uint32_t edge = c->rcv_nxt + rcv_offer(c);
+	uint32_t grow = MIN(c->rsize / 4, (uint32_t)(2 * TCP_MSS));
+
+	if (c->state == ST_ESTABLISHED || c->state == ST_FIN_WAIT_1 || c->state == ST_FIN_WAIT_2)
+		if (seq_le(c->adv_edge + grow, edge))
+			send_ack(c);
+}
+
 /* Poll until something happens, a timer fires or the user cancels; run the timers. Sends the
- * ACK the last burst earned once the NIC is drained. Returns the sticky error or 0. */
+ * ACK the last burst earned once the NIC is drained, or else the window the reader has opened
+ * since our last segment: a sender whose window shrank below a segment waits for it (a BSD
+ * sender, like QEMU's slirp, only probes after its 5 s persist timer: 40 KiB/s). Returns the
+ * sticky error or 0. */
 static int step(struct tcp_conn *c)
 {
 	if (c->err)
 		return c->err;
 	if (c->ack_pending)
 		send_ack(c);
+	else
+		window_update(c);
 	c->event = false;
 	/* The retransmission timer bounds the wait while something is unacknowledged; the idle
 	 * limit while we only wait for the peer's data. */
@@ -799,18 +816,6 @@ bool tcp_eof(const struct tcp_conn *c)
 bool tcp_usable(const struct tcp_conn *c)
 {
 	return c && !c->err && c->state == ST_ESTABLISHED && !c->fin_seen;
-}
-
-/* After the reader made room: announce a window that grew by a quarter of the buffer or more
- * (so a shut window reopens; RFC 9293 3.8.6.2.2 receiver-side silly window avoidance). */
-static void window_update(struct tcp_conn *c)
-{
-	uint32_t edge = c->rcv_nxt + rcv_offer(c);
-	uint32_t grow = MIN(c->rsize / 4, (uint32_t)(2 * TCP_MSS));
-
-	if (c->state == ST_ESTABLISHED || c->state == ST_FIN_WAIT_1 || c->state == ST_FIN_WAIT_2)
-		if (seq_le(c->adv_edge + grow, edge))
-			send_ack(c);
 }
 
 int tcp_recv(struct tcp_conn *c, void *buf, size_t len, size_t want)

@@ -1,7 +1,16 @@
 """Commands beyond the basics: pause, root, tftpserver, static ifconfig, help errors, and the
-loader-side options on a kernel command line (mem= keeps the initrd low, a bad vga= is refused)."""
+loader-side options on a kernel command line (mem= keeps the initrd low, a bad vga= is refused).
+File names: tftp:// and http:// (python's http.server on the host through QEMU's user network)."""
 
+import hashlib
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
 
 from conftest import T_LOAD, sha256_file, sha256sum
 from test_errors import check_error
@@ -30,16 +39,50 @@ def test_root_and_tftpserver(osprey):
     assert "hello from tftp" in m.cmd("cat /hello.txt", timeout=60)
 
 
-def test_file_names_sources_and_image_types(osprey, fixtures_dir):
+@pytest.fixture
+def host_http(tftp_root):
+    """python3 -m http.server serving tftp_root on 127.0.0.1; the guest reaches it through
+    QEMU's user network (slirp) as 10.0.2.2:port. Yields the port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
+                            "-d", str(tftp_root), str(port)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert srv.poll() is None and time.monotonic() < deadline, "http.server did not start"
+                time.sleep(0.1)
+        yield port
+    finally:
+        srv.kill()
+        srv.wait()
+
+
+def test_file_names_sources_and_image_types(osprey, fixtures_dir, tftp_root, host_http):
     """One boot: every name form reaches the right source (or a clear refusal), and
-    `kernel` probes image types, or insists on one with --type."""
+    `kernel` probes image types, or insists on one with --type. HTTP over QEMU's user
+    network moves 4 MiB byte-exact in well under 10 s (a window update osprey once held back
+    left slirp's sender in its 5 s persist timer: 40 KiB/s)."""
+    data = os.urandom(4 << 20)
+    (tftp_root / "rand4m.bin").write_bytes(data)
     m = osprey()
+    url = f"http://10.0.2.2:{host_http}/rand4m.bin"
+    t0 = time.monotonic()
+    assert sha256sum(m, url, timeout=60) == hashlib.sha256(data).hexdigest()
+    took = time.monotonic() - t0
+    assert took < 10, f"4 MiB over slirp HTTP took {took:.1f} s"
     hello = m.cmd("cat tftp://10.0.2.2/hello.txt", timeout=60)
     assert hello.split("\n")[-1] == "hello from tftp", hello
     assert sha256sum(m, "tftp://10.0.2.2/hello.txt") == sha256_file(f"{fixtures_dir}/hello.txt")
     check_error(m, "cat (hd0,0)/x", r"no such device")
-    check_error(m, "cat http://10.0.2.2/x", r"no such device")
-    check_error(m, "cat tftp://boot.example/x", r"not supported")
+    check_error(m, "cat http://10.0.2.2/x", r"connection refused")   # nothing on the host at :80
+    check_error(m, "cat tftp://boot.example/x", r"boot.example. not found \(DNS\)")
     check_error(m, "cat (nd)", r"invalid")
     check_error(m, "cat tftp://10.0.2.2:70000/x", r"range")
     check_error(m, "kernel --type=elf (nd)/vmlinuz", r"unknown image type.*linux")
