@@ -13,6 +13,8 @@ struct blockdev {
 	uint64_t sectors;              /* how many; reads past it fail with -E_RANGE */
 	/* Read count sectors at lba into buf; returns 0 or -E_*. */
 	int (*read)(struct blockdev *d, uint64_t lba, uint32_t count, void *buf);
+	/* Write count sectors at lba from buf (NULL: the device is read-only); `makeactive`. */
+	int (*write)(struct blockdev *d, uint64_t lba, uint32_t count, const void *buf);
 	void *priv;                    /* the driver's state */
 	struct blockdev *parent;       /* partitions: the whole disk; NULL for a disk */
 	uint64_t start;                /* partitions: first sector on the parent */
@@ -31,6 +33,9 @@ struct blockdev *blockdev_first(void);
 
 /* Read count sectors at lba with bounds checked against d->sectors. */
 int blockdev_read(struct blockdev *d, uint64_t lba, uint32_t count, void *buf);
+/* Write count sectors at lba, bounds checked; -E_NOTSUP for a read-only device. Partitions
+ * write through to their disk. */
+int blockdev_write(struct blockdev *d, uint64_t lba, uint32_t count, const void *buf);
 /* Read len bytes at byte offset off (any alignment) through a sector bounce buffer. */
 int blockdev_read_bytes(struct blockdev *d, uint64_t off, void *buf, size_t len);
 

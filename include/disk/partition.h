@@ -29,6 +29,12 @@ int part_read_table(struct blockdev *disk, enum part_scheme *scheme, struct part
 /* Partition index of disk: 0 with *e filled, -E_NOENT when there is none. */
 int part_find(struct blockdev *disk, unsigned index, struct part_entry *e);
 
+/* GRUB legacy's makeactive: set the boot flag (80h) of MBR primary partition index (0-3) of disk
+ * and clear it on the other three slots, writing sector 0 back. -E_NOTSUP (err_detail says why)
+ * for a GPT disk, a disk with no table, a logical partition or a read-only device; -E_NOENT for
+ * an empty or extended slot. */
+int part_make_active(struct blockdev *disk, unsigned index);
+
 /* Standard CRC-32 (as GPT uses it) of len bytes, continuing from crc (0 to start). */
 uint32_t part_crc32(uint32_t crc, const void *buf, size_t len);
 

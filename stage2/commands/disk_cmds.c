@@ -1,4 +1,4 @@
-/* disk_cmds.c: `geometry`, `ls`/`dir`: what a disk is and what is on it. */
+/* disk_cmds.c: `geometry`, `ls`/`dir`, `find`, `makeactive`: what a disk is and what is on it. */
 #include "arch/biosdisk.h"
 #include "disk/disk.h"
 #include "disk/fs.h"
@@ -6,6 +6,7 @@
 #include "files/file.h"
 #include "lib/errors.h"
 #include "services/heap.h"
+#include "services/console.h"
 #include "ui/command.h"
 
 /* Split "(dev)/path", "(dev)" or "/path" (on the root device) into a disk device and a path. */
@@ -125,3 +126,88 @@ static int cmd_geometry(int argc, char **argv)
 COMMAND(geometry, CMD_MENU, "geometry [(DISK)]",
 	"Show a BIOS disk's geometry and partition table (all disks when none is named).",
 	cmd_geometry);
+
+/* Whether file path opens on device dev ("hd0,1"); any error (no filesystem, damage) is "no". */
+static bool holds_file(const char *dev, const char *path)
+{
+	char name[PATH_MAX_LEN + 24];
+	struct file f;
+
+	snprintf(name, sizeof(name), "(%s)%s", dev, path);
+	if (file_open(&f, name) < 0)
+		return false;
+	file_close(&f);
+	return true;
+}
+
+/* GRUB legacy's find: every partition of every BIOS disk (the whole disk when it has no table)
+ * that holds path, one " (hd0,1)" line each. */
+static int cmd_find(int argc, char **argv)
+{
+	struct part_entry *list;
+	unsigned found = 0;
+
+	if (argc != 2 || argv[1][0] != '/')
+		return cmd_error(-E_INVAL, "usage: find /FILE, e.g. find /boot/vmlinuz");
+	if (strlen(argv[1]) >= PATH_MAX_LEN)
+		return cmd_fail(-E_TOOBIG, argv[1]);
+	if (!(list = malloc(PART_MAX * sizeof(*list))))
+		return cmd_fail(-E_NOMEM, argv[1]);
+	for (struct blockdev *d = blockdev_first(); d; d = d->next) {
+		enum part_scheme scheme;
+		unsigned n = 0;
+		char dev[BLOCKDEV_NAME_MAX + 8];
+
+		if (console_abort_requested())
+			break;
+		if (part_read_table(d, &scheme, list, PART_MAX, &n) < 0)
+			continue;             /* an unreadable disk holds nothing findable */
+		if (scheme == PART_NONE && holds_file(d->name, argv[1])) {
+			printf(" (%s)\n", d->name);
+			found++;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			snprintf(dev, sizeof(dev), "%s,%u", d->name, list[i].index);
+			if (holds_file(dev, argv[1])) {
+				printf(" (%s)\n", dev);
+				found++;
+			}
+		}
+	}
+	free(list);
+	if (!found)
+		return cmd_error(-E_NOENT, "%s: file not found on any disk", argv[1]);
+	return 0;
+}
+COMMAND(find, CMD_MENU, "find /FILE",
+	"Print every disk partition (or whole disk without a partition table) that holds FILE.",
+	cmd_find);
+
+/* GRUB legacy's makeactive: the root partition gets the MBR boot flag, the other slots lose it. */
+static int cmd_makeactive(int argc, char **argv)
+{
+	char disk[BLOCKDEV_NAME_MAX];
+	const char *comma = strchr(file_root_device, ',');
+	struct blockdev *d;
+	uint32_t index;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return cmd_error(-E_INVAL, "usage: makeactive (it acts on the root partition)");
+	if (strncmp(file_root_device, "hd", 2) || !comma ||
+	    (size_t)(comma - file_root_device) >= sizeof(disk) || parse_u32(comma + 1, &index) < 0)
+		return cmd_error(-E_NOTSUP, "root (%s) is not a hard disk partition: set one first, "
+				 "e.g. root (hd0,0)", file_root_device);
+	memcpy(disk, file_root_device, (size_t)(comma - file_root_device));
+	disk[comma - file_root_device] = '\0';
+	if (!(d = blockdev_find(disk)))
+		return cmd_error(-E_NODEV, "(%s): no such disk (geometry lists them)", disk);
+	if ((rc = part_make_active(d, index)) < 0)
+		return cmd_fail(rc, "makeactive");
+	printf("(%s) is now the active partition of (%s)\n", file_root_device, disk);
+	return 0;
+}
+COMMAND(makeactive, CMD_MENU, "makeactive",
+	"Set the boot flag of the root partition in its disk's MBR and clear it on the others.",
+	cmd_makeactive);

@@ -55,6 +55,17 @@ int blockdev_read(struct blockdev *d, uint64_t lba, uint32_t count, void *buf)
 	return d->read(d, lba, count, buf);
 }
 
+int blockdev_write(struct blockdev *d, uint64_t lba, uint32_t count, const void *buf)
+{
+	if (!d->write)
+		return -E_NOTSUP;
+	if (count == 0)
+		return 0;
+	if (lba >= d->sectors || count > d->sectors - lba)
+		return -E_RANGE;
+	return d->write(d, lba, count, buf);
+}
+
 int blockdev_read_bytes(struct blockdev *d, uint64_t off, void *buf, size_t len)
 {
 	static uint8_t bounce[BOUNCE_MAX];
@@ -97,6 +108,11 @@ static int window_read(struct blockdev *d, uint64_t lba, uint32_t count, void *b
 	return blockdev_read(d->parent, d->start + lba, count, buf);
 }
 
+static int window_write(struct blockdev *d, uint64_t lba, uint32_t count, const void *buf)
+{
+	return blockdev_write(d->parent, d->start + lba, count, buf);
+}
+
 void blockdev_init_window(struct blockdev *part, struct blockdev *disk, const char *name,
 			  uint64_t start, uint64_t sectors)
 {
@@ -105,6 +121,7 @@ void blockdev_init_window(struct blockdev *part, struct blockdev *disk, const ch
 	part->sector_size = disk->sector_size;
 	part->sectors = sectors;
 	part->read = window_read;
+	part->write = disk->write ? window_write : NULL;
 	part->parent = disk;
 	part->start = start;
 }

@@ -226,3 +226,56 @@ int part_find(struct blockdev *disk, unsigned index, struct part_entry *e)
 	free(list);
 	return rc;
 }
+
+/* Only the four MBR slots carry a boot flag the BIOS's MBR code looks at: a logical partition's
+ * flag sits in an EBR nobody reads at boot, and a GPT's protective MBR must stay as it is. */
+int part_make_active(struct blockdev *disk, unsigned index)
+{
+	struct part_entry *list = malloc(PART_MAX * sizeof(*list));
+	enum part_scheme scheme;
+	uint8_t *sec = NULL;
+	unsigned n = 0;
+	int rc;
+
+	if (!list)
+		return -E_NOMEM;
+	if ((rc = part_read_table(disk, &scheme, list, PART_MAX, &n)) < 0)
+		goto out;
+	rc = -E_NOTSUP;
+	if (scheme != PART_MBR) {
+		snprintf(err_detail, sizeof(err_detail), "(%s) has %s: makeactive sets the boot flag "
+			 "of MBR primary partitions only", disk->name,
+			 scheme == PART_GPT ? "a GPT" : "no partition table");
+		goto out;
+	}
+	if (index > 3) {
+		snprintf(err_detail, sizeof(err_detail), "(%s,%u) is a logical partition: only "
+			 "primary ones (%s,0)-(%s,3) can be made active", disk->name, index,
+			 disk->name, disk->name);
+		goto out;
+	}
+	rc = -E_NOENT;
+	for (unsigned i = 0; i < n; i++)
+		if (list[i].index == index && !is_extended(list[i].type))
+			rc = 0;
+	if (rc < 0) {
+		snprintf(err_detail, sizeof(err_detail), "(%s) has no partition %u that can boot",
+			 disk->name, index);
+		goto out;
+	}
+	if (!(sec = malloc(disk->sector_size))) {
+		rc = -E_NOMEM;
+		goto out;
+	}
+	if ((rc = blockdev_read(disk, 0, 1, sec)) < 0)
+		goto out;
+	for (unsigned i = 0; i < 4; i++)
+		sec[MBR_TABLE_OFF + 16 * i] = i == index ? 0x80 : 0;
+	rc = blockdev_write(disk, 0, 1, sec);
+	if (rc == -E_NOTSUP)
+		snprintf(err_detail, sizeof(err_detail), "(%s) cannot be written", disk->name);
+out:
+	free(sec);
+	free(list);
+	return rc;
+}

@@ -141,12 +141,38 @@ def test_disk_blocklists_mbr_gpt_fat(machines, builddir, tmp_path, fixtures_dir)
     assert "A long file name.txt" in out and " 27" in out, out
     out = m.cmd("cat \"(hd0,1)/Some Directory/a LONG file name.txt\"")
     assert "hello from a FAT partition" in out, out
+    # find: every partition that holds the file, "file not found" when none does.
+    out = m.cmd("find /boot/vmlinuz", timeout=T_LOAD)
+    assert [l.strip() for l in out.splitlines() if l.strip().startswith("(")] == ["(hd0,1)"], out
+    out = m.cmd("find /no/such/file", timeout=T_LOAD)
+    assert "Error" in out and "file not found" in out, out
+    # makeactive refuses what is not an MBR primary partition, then moves the boot flag.
+    for root, msg in (("rootnoverify (nd)", "is not a hard disk partition"),
+                      ("root (hd0,4)", "(hd0,4) is a logical partition"),
+                      ("root (hd1,1)", "(hd1) has a GPT"),
+                      ("root (hd0,2)", "has no partition 2 that can boot")):
+        m.cmd(root)
+        out = m.cmd("makeactive")
+        assert "Error" in out and msg in out, out
     out = m.cmd("root (hd0,1)")
     assert "Error" not in out, out
+    out = m.cmd("makeactive")
+    assert "Error" not in out and "(hd0,1) is now the active partition" in out, out
+    out = m.cmd("geometry (hd0)")
+    assert "(hd0,1) type 0eh (active)" in out and "(hd0,0) type 83h, start" in out, out
     assert sha256sum(m, "/boot/initrd.img") == \
         hashlib.sha256(open(os.path.join(fixtures_dir, "initrd.img"), "rb").read()).hexdigest()
     cmdline = m.boot_linux(nd_kernel="/boot/vmlinuz", nd_initrd="(hd0,1)/boot/initrd.img")
     assert "osprey.test=ABC" in cmdline
+    # The MBR on the image after QEMU is gone: only the boot flags changed (INT 13h write).
+    m.close()
+    with open(mbr, "rb") as f:
+        after = f.read(512)
+    flags = [after[446 + 16 * i] for i in range(4)]
+    assert flags == [0, 0x80, 0, 0], flags
+    before = bytearray(want["(hd0)+1"])
+    before[446], before[446 + 16] = 0, 0x80
+    assert after == bytes(before)
 
 
 def make_ext_partition(path, tmp_path, start, sectors, mkfs, files, extra=()):

@@ -17,6 +17,14 @@ static int mem_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf)
 	return 0;
 }
 
+static int mem_write(struct blockdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	struct test_disk *d = b->priv;
+
+	memcpy(d->data + lba * b->sector_size, buf, (size_t)count * b->sector_size);
+	return 0;
+}
+
 void test_disk_from(struct test_disk *d, const void *data, size_t len, uint32_t ss)
 {
 	memset(d, 0, sizeof(*d));
@@ -27,6 +35,7 @@ void test_disk_from(struct test_disk *d, const void *data, size_t len, uint32_t 
 	d->bd.sector_size = ss;
 	d->bd.sectors = d->size / ss;
 	d->bd.read = mem_read;
+	d->bd.write = mem_write;
 	d->bd.priv = d;
 }
 

@@ -187,3 +187,36 @@ TEST(blocklist_parse_and_read)
 	CHECK(strstr(err_detail, "run past the end of (hd9,0)") != NULL);
 	test_disk_free(&d);
 }
+
+TEST(partition_make_active)
+{
+	struct test_disk d, g;
+	uint8_t before[512];
+
+	if (test_disk_make(&d, 64 * MiB, 512, mbr_script) < 0) {
+		CHECK(!"sfdisk image");
+		return;
+	}
+	memcpy(before, d.data, 512);
+	CHECK_EQ(part_make_active(&d.bd, 1), 0);
+	CHECK_EQ(d.data[446], 0); CHECK_EQ(d.data[446 + 16], 0x80);
+	CHECK_EQ(d.data[446 + 32], 0); CHECK_EQ(d.data[446 + 48], 0);
+	/* Only the four flag bytes change: code, disk signature, types, 55AA stay. */
+	before[446] = 0; before[446 + 16] = 0x80;
+	CHECK(!memcmp(before, d.data, 512));
+	CHECK_EQ(part_make_active(&d.bd, 4), -E_NOTSUP);       /* logical */
+	CHECK_EQ(part_make_active(&d.bd, 2), -E_NOENT);        /* the extended one */
+	CHECK_EQ(part_make_active(&d.bd, 3), -E_NOENT);        /* empty slot */
+	CHECK_EQ(d.data[446 + 16], 0x80);
+	d.bd.write = NULL;
+	CHECK_EQ(part_make_active(&d.bd, 0), -E_NOTSUP);       /* read-only device */
+	test_disk_free(&d);
+	if (test_disk_make(&g, 32 * MiB, 512, gpt_script) < 0) {
+		CHECK(!"sfdisk image");
+		return;
+	}
+	memcpy(before, g.data, 512);
+	CHECK_EQ(part_make_active(&g.bd, 1), -E_NOTSUP);       /* GPT: protective MBR untouched */
+	CHECK(!memcmp(before, g.data, 512));
+	test_disk_free(&g);
+}

@@ -1,5 +1,5 @@
-/* biosdisk.c: BIOS disks through INT 13h: LBA reads with the extensions (AH=42h) where the BIOS
- * has them, CHS reads (AH=02h) with the geometry from AH=08h otherwise; every transfer goes
+/* biosdisk.c: BIOS disks through INT 13h: LBA reads/writes with the extensions (AH=42h/43h) where
+ * the BIOS has them, CHS (AH=02h/03h) with the geometry from AH=08h otherwise; every transfer goes
  * through a bounce buffer in the image (below 1 MiB, never crossing a 64 KiB boundary), with
  * retries and a drive reset between them. Facts: the Phoenix "BIOS Enhanced Disk Drive
  * Specification" 1.1/3.0 (AH=41h/42h/48h) and the IBM PC BIOS INT 13h AH=00h/02h/08h. */
@@ -51,9 +51,10 @@ static void reset(uint8_t drive)
 	bios_int(0x13, &r);
 }
 
-/* One BIOS read of count (<= what fits the bounce buffer) sectors into bounce. Returns the
- * BIOS status (AH) or 0. */
-static int read_once(struct biosdisk *d, uint64_t lba, uint32_t count)
+/* One BIOS transfer of count (<= what fits the bounce buffer) sectors between the disk and
+ * bounce: a read (AH=42h/02h) or, for write, a write (AH=43h with AL=0 "no verify" / 03h).
+ * Returns the BIOS status (AH) or 0. */
+static int xfer_once(struct biosdisk *d, uint64_t lba, uint32_t count, bool write)
 {
 	struct bios_regs r = { 0 };
 
@@ -63,7 +64,7 @@ static int read_once(struct biosdisk *d, uint64_t lba, uint32_t count)
 		dap.count = (uint16_t)count;
 		dap.buf = to_segoff(bounce);
 		dap.lba = lba;
-		r.eax = 0x4200;
+		r.eax = write ? 0x4300 : 0x4200;
 		r.edx = d->drive;
 		r.esi = (uintptr_t)&dap & 0xf;
 		r.ds = (uintptr_t)&dap >> 4;
@@ -74,7 +75,7 @@ static int read_once(struct biosdisk *d, uint64_t lba, uint32_t count)
 
 		if (cyl > 1023)
 			return 0x04;      /* "sector not found": CHS cannot address it */
-		r.eax = 0x0200 | count;
+		r.eax = (write ? 0x0300 : 0x0200) | count;
 		r.ecx = (cyl & 0xff) << 8 | (cyl >> 2 & 0xc0) | sec;
 		r.edx = head << 8 | d->drive;
 		r.ebx = (uintptr_t)bounce & 0xf;
@@ -92,6 +93,7 @@ static const char *status_text(int st)
 	switch (st) {
 	case 0x01: return "invalid request";
 	case 0x02: return "address mark not found";
+	case 0x03: return "write protected";
 	case 0x04: return "sector not found";
 	case 0x08: return "DMA overrun";
 	case 0x09: return "DMA across a 64 KiB boundary";
@@ -104,11 +106,12 @@ static const char *status_text(int st)
 	}
 }
 
-static int bd_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf)
+/* Move count sectors between the disk and buf through the bounce buffer, in pieces the BIOS
+ * takes (one track for CHS, 127 sectors for EDD), each tried TRIES times. */
+static int bd_xfer(struct blockdev *b, uint64_t lba, uint32_t count, uint8_t *buf, bool write)
 {
 	struct biosdisk *d = (struct biosdisk *)b;
 	uint32_t per = BOUNCE_SIZE / b->sector_size;
-	uint8_t *out = buf;
 
 	while (count > 0) {
 		uint32_t n = MIN(count, per);
@@ -117,23 +120,37 @@ static int bd_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf)
 		if (!d->lba)              /* CHS: stay within one track, as old BIOSes require */
 			n = MIN(n, d->spt - (uint32_t)(lba % d->spt));
 		n = MIN(n, 127u);         /* the EDD 1.1 limit */
+		if (write)
+			memcpy(bounce, buf, (size_t)n * b->sector_size);
 		for (int t = 0; t < TRIES; t++) {
-			if ((st = read_once(d, lba, n)) == 0)
+			if ((st = xfer_once(d, lba, n, write)) == 0)
 				break;
 			reset(d->drive);
 		}
 		if (st) {
 			snprintf(err_detail, sizeof(err_detail),
-				 "BIOS disk %02xh (%s): reading sector %llu failed: %s (status %02xh)",
-				 d->drive, b->name, (unsigned long long)lba, status_text(st), st);
+				 "BIOS disk %02xh (%s): %s sector %llu failed: %s (status %02xh)",
+				 d->drive, b->name, write ? "writing" : "reading",
+				 (unsigned long long)lba, status_text(st), st);
 			return -E_IO;
 		}
-		memcpy(out, bounce, (size_t)n * b->sector_size);
-		out += (size_t)n * b->sector_size;
+		if (!write)
+			memcpy(buf, bounce, (size_t)n * b->sector_size);
+		buf += (size_t)n * b->sector_size;
 		lba += n;
 		count -= n;
 	}
 	return 0;
+}
+
+static int bd_read(struct blockdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	return bd_xfer(b, lba, count, buf, false);
+}
+
+static int bd_write(struct blockdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	return bd_xfer(b, lba, count, (uint8_t *)buf, true);
 }
 
 /* Ask the BIOS about drive: geometry (AH=08h), extensions (AH=41h), size (AH=48h). */
@@ -182,6 +199,7 @@ static bool probe(uint8_t drive, struct biosdisk *d)
 	if (!d->lba && !have_chs)
 		return false;
 	d->bd.read = bd_read;
+	d->bd.write = bd_write;
 	return true;
 }
 
