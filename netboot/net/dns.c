@@ -113,6 +113,15 @@ static int ask(uint32_t server, const uint8_t *query, size_t qlen, unsigned time
 	return rc;
 }
 
+/* Digits and dots only: meant as an address (no top-level domain is all-numeric, RFC 1123). */
+static bool looks_numeric(const char *s)
+{
+	for (; *s; s++)
+		if ((*s < '0' || *s > '9') && *s != '.')
+			return false;
+	return true;
+}
+
 int dns_resolve(const char *host, uint32_t *ip)
 {
 	static uint8_t query[DNS_QUERY_MAX];
@@ -121,6 +130,10 @@ int dns_resolve(const char *host, uint32_t *ip)
 
 	if (parse_ipv4(host, ip) == 0)
 		return 0;
+	if (looks_numeric(host)) {
+		snprintf(err_detail, sizeof(err_detail), "'%.200s' is not a valid IPv4 address", host);
+		return -E_INVAL;
+	}
 	if (cache_lookup(host, ip))
 		return 0;
 	/* A fresh id per query (RFC 5452: an off-path forger must guess it). */

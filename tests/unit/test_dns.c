@@ -385,6 +385,13 @@ TEST(dns_client_resolves_and_caches)
 	CHECK_EQ(dns_resolve("10.1.2.3", &got), 0);      /* a dotted quad asks nobody */
 	CHECK_EQ(got, 0x0a010203);
 	CHECK_EQ(srv.queries[0], 4);
+	/* Digits and dots that are no address are a typo, not a name: refused, nobody asked. */
+	err_detail[0] = 0;
+	CHECK_EQ(dns_resolve("300.1.2.3", &got), -E_INVAL);
+	CHECK_EQ(dns_resolve("10.1.2", &got), -E_INVAL);
+	CHECK_STR(err_detail, "'10.1.2' is not a valid IPv4 address");
+	err_detail[0] = 0;
+	CHECK_EQ(srv.queries[0], 4);
 	fake_net_set_responder(NULL);
 }
 
