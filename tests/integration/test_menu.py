@@ -29,7 +29,7 @@ title fallback one
   echo FALLBACK-ONE-RAN
 title moved here
   echo MOVED-TO-TWO
-  makeactive
+  impsprobe
 title locked entry
   lock
   echo LOCKED-ENTRY-RAN
@@ -85,7 +85,7 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
     m.expect(r"\(nd\)/bad.lst:4: unknown command 'frobnicate' \(line left out\)")
     m.expect(r"\(nd\)/bad.lst:5: timeout: expected a number of seconds")
     m.expect(r"\(nd\)/bad.lst:6: splashimage: not supported")
-    m.expect(r"\(nd\)/bad.lst:15: unknown command 'makeactive'")
+    m.expect(r"\(nd\)/bad.lst:15: unknown command 'impsprobe'")
     m.expect(r"osprey \S+ menu: \(nd\)/bad.lst")
     m.expect(r"'p' password")
 

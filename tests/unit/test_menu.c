@@ -61,7 +61,7 @@ static const char debian[] =
 	"title=Debian GNU/Linux, kernel 2.6.26-2-686 (single-user mode)\n"
 	"  lock\n"
 	"  kernel=/boot/vmlinuz-2.6.26-2-686 root=/dev/sda1 ro single\n"
-	"  makeactive\n"
+	"  impsprobe\n"
 	"  savedefault\n"
 	"  boot\n"
 	"### END DEBIAN AUTOMAGIC KERNELS LIST";
@@ -96,12 +96,12 @@ TEST(menu_debian_file)
 	CHECK_EQ(m->entries[1].n, 2);
 	CHECK_STR(m->lines[m->entries[1].first], "kernel /boot/vmlinuz-2.6.26-2-686 root=/dev/sda1 ro single");
 	CHECK_STR(m->lines[m->entries[1].first + 1], "boot");
-	/* One problem (makeactive), two notes (splashimage, savedefault said once). */
+	/* One problem (impsprobe), two notes (splashimage, savedefault said once). */
 	CHECK_EQ(m->problems, 1);
 	CHECK_STR(reports,
 		  "(nd)/menu.lst:7: splashimage: not supported, the menu is text only (ignored)\n"
 		  "(nd)/menu.lst:18: savedefault: there is nowhere to save the default on a diskless machine (ignored)\n"
-		  "(nd)/menu.lst:23: unknown command 'makeactive' (line left out)\n");
+		  "(nd)/menu.lst:23: unknown command 'impsprobe' (line left out)\n");
 	done(m);
 }
 
