@@ -12,11 +12,14 @@ written to <pytest tmp dir>/<machine>.serial.log and attached to the report of
 a failing test.
 """
 
+import atexit
 import hashlib
+import itertools
 import os
 import re
 import shutil
 import signal
+import tempfile
 import termios
 import time
 
@@ -50,6 +53,21 @@ T_LINUX = 240  # `boot` to the initramfs marker
 T_EXIT = 30  # poweroff/halt/reboot to QEMU exiting
 
 NICS = ("rtl8139", "e1000")
+
+
+_SOCK_DIR = None
+_SOCK_SEQ = itertools.count()
+
+
+def sock_path(name):
+    """A path for a unix socket (QEMU monitor, -netdev dgram): under a short directory in /tmp,
+    since a socket path must fit in 108 bytes and pytest's tmp_path under a deep checkout does
+    not. The directory goes when this process ends."""
+    global _SOCK_DIR
+    if _SOCK_DIR is None:
+        _SOCK_DIR = tempfile.mkdtemp(prefix="osp-", dir="/tmp")
+        atexit.register(shutil.rmtree, _SOCK_DIR, True)
+    return os.path.join(_SOCK_DIR, f"{next(_SOCK_SEQ)}-{name}")
 
 
 def scaled(t):

@@ -29,7 +29,7 @@ import signal
 import subprocess
 import time
 
-from conftest import Machine, parse_ifconfig  # noqa: F401 (re-exported for the tests)
+from conftest import Machine, parse_ifconfig, sock_path  # noqa: F401 (re-exported for the tests)
 
 LAB_NET = "192.168.77"
 LAB_ADDR = f"{LAB_NET}.1"
@@ -371,8 +371,8 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
         NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%")."""
         tap = self.add_tap()
         name = name or f"lossywire-{tap}"
-        sock = os.path.join(self.logdir, f"{name}.wire.sock")
-        peer = os.path.join(self.logdir, f"{name}.qemu.sock")
+        sock = sock_path(f"{name}.wire.sock")      # short paths: unix sockets take 108 bytes
+        peer = sock_path(f"{name}.qemu.sock")
         argv = ["/usr/bin/python3", "-u", LOSSYWIRE, "--tap", tap, "--sock", sock,
                 "--peer", peer, "--seed", str(seed), "--both", both, "--up", up, "--down", down]
         if log:

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import BANNER_RE, MachineError
+from conftest import BANNER_RE, MachineError, sock_path
 from test_vga_console import Monitor
 
 REGS_RE = (r"EAX [0-9a-f]{8}  EBX [0-9a-f]{8}  ECX [0-9a-f]{8}  EDX [0-9a-f]{8}\r\n"
@@ -66,7 +66,7 @@ def test_invalid_opcode_report_and_halt(osprey, builddir):
 
 
 def test_gp_report_on_vga_too(osprey, tmp_path):
-    sock = str(tmp_path / "mon.sock")
+    sock = sock_path("mon.sock")
     m = osprey(extra_args=["-monitor", f"unix:{sock},server=on,wait=off"])
     mon = Monitor(sock)
     # Output to the VGA console is off; the report must show there all the same.

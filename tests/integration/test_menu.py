@@ -10,7 +10,7 @@ import re
 
 import pexpect
 
-from conftest import DOWN, ESC, T_LINUX, T_EXIT, strip_ansi
+from conftest import DOWN, ESC, T_LINUX, T_EXIT, strip_ansi, sock_path
 from test_vga_console import Monitor
 
 CTRL_E = "\x05"
@@ -76,7 +76,7 @@ def test_menu_interactive(osprey, tftp_root, tmp_path):
                        ("dumb.lst", DUMB), ("loop.lst", LOOP), ("loop2.lst", LOOP2),
                        ("count.lst", COUNT), ("hidden.lst", HIDDEN), ("linux.lst", LINUX)):
         (tftp_root / name).write_text(text)
-    sock = str(tmp_path / "mon.sock")
+    sock = sock_path("mon.sock")
     m = osprey(extra_args=["-monitor", f"unix:{sock},server=on,wait=off"])
     mon = Monitor(sock)
 

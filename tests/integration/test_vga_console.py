@@ -5,6 +5,8 @@ import re
 import socket
 import time
 
+from conftest import sock_path
+
 
 class Monitor:
     """QEMU's human monitor on a unix socket."""
@@ -42,7 +44,7 @@ KEYMAP = {" ": "spc", "-": "minus", "/": "slash", ".": "dot", "(": "shift-9", ")
 
 
 def test_vga_and_keyboard(osprey, tmp_path):
-    sock = str(tmp_path / "mon.sock")
+    sock = sock_path("mon.sock")
     m = osprey(extra_args=["-monitor", f"unix:{sock},server=on,wait=off"])
     mon = Monitor(sock)
     for ch in "echo vga works":
