@@ -7,6 +7,7 @@ unattended. `color` is checked on both terminals: SGR sequences on serial, attri
 VGA screen (read through QEMU's monitor)."""
 
 import re
+import time
 
 import pexpect
 
@@ -62,11 +63,18 @@ def menu_screen(m, pattern, timeout=60):
 
 
 def vga_row_attrs(mon, text):
-    """The attribute bytes of the VGA screen row holding text, for the cells of text."""
-    out = mon.cmd("xp /2000hx 0xb8000")
-    words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out.split("\n", 1)[1])][:2000]
-    chars = "".join(chr(w & 0xff) if 32 <= (w & 0xff) < 127 else " " for w in words)
-    at = chars.find(text)
+    """The attribute bytes of the VGA screen row holding text, for the cells of text. The menu
+    redraws while its countdown runs, so a read may catch a row half drawn: read again, for up
+    to 5 s, until the row is whole."""
+    deadline = time.monotonic() + 5
+    while True:
+        out = mon.cmd("xp /2000hx 0xb8000")
+        words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out.split("\n", 1)[1])][:2000]
+        chars = "".join(chr(w & 0xff) if 32 <= (w & 0xff) < 127 else " " for w in words)
+        at = chars.find(text)
+        if at >= 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert at >= 0, "not on the VGA screen: " + text
     return {w >> 8 for w in words[at:at + len(text)]}
 
