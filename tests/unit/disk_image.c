@@ -84,3 +84,37 @@ void test_disk_free(struct test_disk *d)
 	free(d->data);
 	memset(d, 0, sizeof(*d));
 }
+
+long test_disk_slurp(struct test_disk *d, const char *name, int chunk, char **out)
+{
+	struct file f = { 0 };
+	int rc = fs_open_file(&f, &d->bd, name);
+	long got = 0;
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	*out = malloc((size_t)f.size + 1);
+	while ((rc = file_read(&f, *out + got, (size_t)chunk)) > 0)
+		got += rc;
+	(*out)[got] = '\0';
+	file_close(&f);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		return rc;
+	}
+	return got;
+}
+
+int test_names_collect(void *ctx, const struct fs_dirent *e)
+{
+	struct test_names *n = ctx;
+	char one[300];
+
+	snprintf(one, sizeof(one), "%s%s:%llu;", e->name, e->dir ? "/" : "",
+		 e->dir ? 0ull : (unsigned long long)e->size);
+	strncat(n->all, one, sizeof(n->all) - strlen(n->all) - 1);
+	n->n++;
+	return 0;
+}

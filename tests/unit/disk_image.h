@@ -4,6 +4,7 @@
 #define OSPREY_TEST_DISK_IMAGE_H
 
 #include "disk/blockdev.h"
+#include "disk/fs.h"
 
 struct test_disk {
 	struct blockdev bd;
@@ -20,5 +21,18 @@ int test_disk_make(struct test_disk *d, size_t size, uint32_t ss, const char *cm
 /* A device over a copy of len bytes of data. */
 void test_disk_from(struct test_disk *d, const void *data, size_t len, uint32_t ss);
 void test_disk_free(struct test_disk *d);
+
+/* Read the whole file name on d (through the FS_TYPE table) in reads of chunk bytes into a
+ * malloc'd, NUL-terminated buffer *out (the caller frees it). Returns the length or rc < 0
+ * (then *out is NULL). */
+long test_disk_slurp(struct test_disk *d, const char *name, int chunk, char **out);
+
+/* A directory listing as text, "name:size;" per entry ("name/:0;" for a directory). */
+struct test_names {
+	char all[16384];
+	int n;
+};
+/* fs_list callback appending to a struct test_names. */
+int test_names_collect(void *ctx, const struct fs_dirent *e);
 
 #endif

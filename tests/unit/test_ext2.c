@@ -34,45 +34,6 @@ static int make_ext(struct test_disk *d, const char *mkfs, size_t size, const ch
 	return test_disk_make(d, size, 512, cmd);
 }
 
-static long slurp(struct test_disk *d, const char *name, char **out)
-{
-	struct file f = { 0 };
-	int rc = fs_open_file(&f, &d->bd, name);
-	long got = 0;
-
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	*out = malloc((size_t)f.size + 1);
-	while ((rc = file_read(&f, *out + got, 5000)) > 0)
-		got += rc;
-	(*out)[got] = '\0';
-	file_close(&f);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		return rc;
-	}
-	return got;
-}
-
-struct names {
-	char all[16384];
-	int n;
-};
-
-static int collect(void *ctx, const struct fs_dirent *e)
-{
-	struct names *n = ctx;
-	char one[300];
-
-	snprintf(one, sizeof(one), "%s%s:%llu;", e->name, e->dir ? "/" : "",
-		 (unsigned long long)e->size);
-	strncat(n->all, one, sizeof(n->all) - strlen(n->all) - 1);
-	n->n++;
-	return 0;
-}
-
 static char *seq_text(size_t *len)
 {
 	char *s = malloc(100000 * 7), *p = s;
@@ -85,23 +46,23 @@ static char *seq_text(size_t *len)
 
 static void check_good(struct test_disk *d)
 {
-	struct names *n = calloc(1, sizeof(*n));
+	struct test_names *n = calloc(1, sizeof(*n));
 	size_t want_len;
 	char *want = seq_text(&want_len), *buf;
 
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), 15);
 	CHECK_STR(buf, "hello from ext\n");
 	free(buf);
-	CHECK_EQ(slurp(d, "/big.txt", &buf), (long)want_len);
+	CHECK_EQ(test_disk_slurp(d, "/big.txt", 5000, &buf), (long)want_len);
 	CHECK(buf && !memcmp(buf, want, want_len));
 	free(buf);
-	CHECK_EQ(slurp(d, "/boot/osprey/menu.lst", &buf), 8);
+	CHECK_EQ(test_disk_slurp(d, "/boot/osprey/menu.lst", 5000, &buf), 8);
 	free(buf);
-	CHECK_EQ(slurp(d, "/a/b/c/d/e/f/g/h/i/j/deep.txt", &buf), 5);
+	CHECK_EQ(test_disk_slurp(d, "/a/b/c/d/e/f/g/h/i/j/deep.txt", 5000, &buf), 5);
 	CHECK_STR(buf, "deep\n");
 	free(buf);
 	/* Holes read as zeros, data between them as written. */
-	CHECK_EQ(slurp(d, "/sparse.bin", &buf), 40 * 4096 + 7);
+	CHECK_EQ(test_disk_slurp(d, "/sparse.bin", 5000, &buf), 40 * 4096 + 7);
 	if (buf) {
 		bool ok = true;
 		for (int i = 0; i <= 20; i++) {
@@ -116,30 +77,30 @@ static void check_good(struct test_disk *d)
 	}
 	free(buf);
 	/* Symbolic links: relative, absolute, in the middle of a path, a loop. */
-	CHECK_EQ(slurp(d, "/link.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(d, "/link.txt", 5000, &buf), 15);
 	free(buf);
-	CHECK_EQ(slurp(d, "/dir/toc/d/e/f/g/h/i/j/deep.txt", &buf), 5);
+	CHECK_EQ(test_disk_slurp(d, "/dir/toc/d/e/f/g/h/i/j/deep.txt", 5000, &buf), 5);
 	free(buf);
-	CHECK_EQ(slurp(d, "/dir/rel", &buf), (long)want_len);
+	CHECK_EQ(test_disk_slurp(d, "/dir/rel", 5000, &buf), (long)want_len);
 	free(buf);
-	CHECK_EQ(slurp(d, "/loop1", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(d, "/loop1", 5000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "too many levels of symbolic links") != NULL);
-	CHECK_EQ(slurp(d, "/many/file-with-a-longish-name-257", &buf), 3);
+	CHECK_EQ(test_disk_slurp(d, "/many/file-with-a-longish-name-257", 5000, &buf), 3);
 	CHECK_STR(buf, "257");
 	free(buf);
-	CHECK_EQ(slurp(d, "/nope", &buf), -E_NOENT);
-	CHECK_EQ(slurp(d, "/hello.txt/x", &buf), -E_NOENT);
-	CHECK_EQ(slurp(d, "/dir", &buf), -E_INVAL);
-	CHECK_EQ(fs_list(&d->bd, "/", collect, n), 0);
+	CHECK_EQ(test_disk_slurp(d, "/nope", 5000, &buf), -E_NOENT);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt/x", 5000, &buf), -E_NOENT);
+	CHECK_EQ(test_disk_slurp(d, "/dir", 5000, &buf), -E_INVAL);
+	CHECK_EQ(fs_list(&d->bd, "/", test_names_collect, n), 0);
 	CHECK(strstr(n->all, "hello.txt:15;") != NULL);
 	CHECK(strstr(n->all, "boot/:0;") != NULL);
 	CHECK(strstr(n->all, "lost+found/") != NULL);
 	memset(n, 0, sizeof(*n));
-	CHECK_EQ(fs_list(&d->bd, "/many", collect, n), 0);
+	CHECK_EQ(fs_list(&d->bd, "/many", test_names_collect, n), 0);
 	CHECK_EQ(n->n, 300);
 	CHECK(strstr(n->all, "file-with-a-longish-name-300:3;") != NULL);
 	memset(n, 0, sizeof(*n));
-	CHECK_EQ(fs_list(&d->bd, "/dir/toc/d", collect, n), 0);
+	CHECK_EQ(fs_list(&d->bd, "/dir/toc/d", test_names_collect, n), 0);
 	CHECK_STR(n->all, "e/:0;");
 
 	/* Seeks inside the big file. */
@@ -156,30 +117,30 @@ static void check_good(struct test_disk *d)
 
 	/* A read error from the disk comes back as it is. */
 	d->fail_after = d->reads + 3;
-	CHECK_EQ(slurp(d, "/a/b/c/d/e/f/g/h/i/j/deep.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(d, "/a/b/c/d/e/f/g/h/i/j/deep.txt", 5000, &buf), -E_IO);
 	d->fail_after = 0;
 	/* A filesystem larger than its device. */
 	d->bd.sectors /= 2;
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "larger than the device") != NULL);
 	d->bd.sectors *= 2;
 	/* An INCOMPAT feature osprey cannot read is refused by name. */
 	uint8_t *sb = d->data + 1024;
 	uint32_t inc = get_le32(sb + 0x60);
 	put_le32(sb + 0x60, inc | 0x8000);
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), -E_NOTSUP);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), -E_NOTSUP);
 	CHECK(strstr(err_detail, "ext4 feature 'inline_data' not supported") != NULL);
 	put_le32(sb + 0x60, inc | 0x10);
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), -E_NOTSUP);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), -E_NOTSUP);
 	CHECK(strstr(err_detail, "'meta_bg'") != NULL);
 	put_le32(sb + 0x60, inc);
 	/* A corrupt superblock: an impossible block size. */
 	uint8_t lg = sb[0x18];
 	sb[0x18] = 40;
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "superblock is corrupt") != NULL);
 	sb[0x18] = lg;
-	CHECK_EQ(slurp(d, "/hello.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(d, "/hello.txt", 5000, &buf), 15);
 	free(buf);
 	free(want);
 	free(n);
@@ -197,15 +158,15 @@ static void check_broken(const char *mkfs, size_t size, const char *blockfield)
 		CHECK(!"mkfs/debugfs image");
 		return;
 	}
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 5000, &buf), 15);
 	free(buf);
-	CHECK_EQ(slurp(&d, "/big.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/big.txt", 5000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "past the end of the filesystem") != NULL);
-	CHECK_EQ(slurp(&d, "/dir/loop/rel", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/dir/loop/rel", 5000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "a directory contains itself") != NULL);
 	/* Superblock magic gone: no filesystem at all. */
 	put_le16(d.data + 1024 + 0x38, 0);
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), -E_NOTSUP);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 5000, &buf), -E_NOTSUP);
 	CHECK(strstr(err_detail, "holds no filesystem osprey can read") != NULL);
 	test_disk_free(&d);
 }

@@ -35,24 +35,6 @@ static int make_fat(struct test_disk *d, int bits)
 	return test_disk_make(d, size, 512, cmd);
 }
 
-/* Read the whole file name on d into a malloc'd buffer; returns rc or the length. */
-static long slurp(struct test_disk *d, const char *name, char **out)
-{
-	struct file f = { 0 };
-	int rc = fs_open_file(&f, &d->bd, name);
-	long got = 0;
-
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	*out = malloc((size_t)f.size + 1);
-	while ((rc = file_read(&f, *out + got, 3000)) > 0)
-		got += rc;
-	(*out)[got] = '\0';
-	file_close(&f);
-	return rc < 0 ? rc : got;
-}
-
 static char *seq_text(size_t *len)
 {
 	char *s = malloc(20000 * 7), *p = s;
@@ -61,21 +43,6 @@ static char *seq_text(size_t *len)
 		p += sprintf(p, "%d\n", i);
 	*len = (size_t)(p - s);
 	return s;
-}
-
-struct names {
-	char all[2048];
-};
-
-static int collect(void *ctx, const struct fs_dirent *e)
-{
-	struct names *n = ctx;
-	char one[300];
-
-	snprintf(one, sizeof(one), "%s%s:%llu;", e->name, e->dir ? "/" : "",
-		 e->dir ? 0ull : (unsigned long long)e->size);
-	strncat(n->all, one, sizeof(n->all) - strlen(n->all) - 1);
-	return 0;
 }
 
 /* Byte offset of the 32-byte directory entry with 8.3 name n83 ("BIG     TXT"). */
@@ -111,7 +78,7 @@ static uint32_t entry_cluster(const uint8_t *e)
 static void check_fat(int bits)
 {
 	struct test_disk d;
-	struct names n = { "" };
+	struct test_names n = { "" };
 	char *buf;
 	size_t want_len;
 	char *want = seq_text(&want_len);
@@ -123,32 +90,32 @@ static void check_fat(int bits)
 		free(want);
 		return;
 	}
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), 15);
 	CHECK_STR(buf, "hello from FAT\n");
 	free(buf);
-	CHECK_EQ(slurp(&d, "/HELLO.TXT", &buf), 15);   /* FAT names ignore case */
+	CHECK_EQ(test_disk_slurp(&d, "/HELLO.TXT", 3000, &buf), 15);   /* FAT names ignore case */
 	free(buf);
-	CHECK_EQ(slurp(&d, "/A Long File Name With Spaces.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(&d, "/A Long File Name With Spaces.txt", 3000, &buf), 15);
 	free(buf);
-	CHECK_EQ(slurp(&d, "/boot/osprey/menu.lst", &buf), 8);
+	CHECK_EQ(test_disk_slurp(&d, "/boot/osprey/menu.lst", 3000, &buf), 8);
 	CHECK_STR(buf, "title x\n");
 	free(buf);
-	CHECK_EQ(slurp(&d, "//dir/sub/../sub/deep.bin", &buf), 5);
+	CHECK_EQ(test_disk_slurp(&d, "//dir/sub/../sub/deep.bin", 3000, &buf), 5);
 	free(buf);
-	got = slurp(&d, "/big.txt", &buf);
+	got = test_disk_slurp(&d, "/big.txt", 3000, &buf);
 	CHECK_EQ(got, (long)want_len);
 	CHECK(buf && !memcmp(buf, want, want_len));
 	free(buf);
-	CHECK_EQ(slurp(&d, "/nope.txt", &buf), -E_NOENT);
-	CHECK_EQ(slurp(&d, "/hello.txt/x", &buf), -E_NOENT);
-	CHECK_EQ(slurp(&d, "/dir", &buf), -E_INVAL);
-	CHECK_EQ(fs_list(&d.bd, "/", collect, &n), 0);
+	CHECK_EQ(test_disk_slurp(&d, "/nope.txt", 3000, &buf), -E_NOENT);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt/x", 3000, &buf), -E_NOENT);
+	CHECK_EQ(test_disk_slurp(&d, "/dir", 3000, &buf), -E_INVAL);
+	CHECK_EQ(fs_list(&d.bd, "/", test_names_collect, &n), 0);
 	CHECK(strstr(n.all, "hello.txt:15;") != NULL);
 	CHECK(strstr(n.all, "A Long File Name With Spaces.txt:15;") != NULL);
 	CHECK(strstr(n.all, "boot/:0;") != NULL);
 	CHECK(strstr(n.all, "OSPREY") == NULL);        /* the volume label is no file */
 	n.all[0] = '\0';
-	CHECK_EQ(fs_list(&d.bd, "/dir/sub", collect, &n), 0);
+	CHECK_EQ(fs_list(&d.bd, "/dir/sub", test_names_collect, &n), 0);
 	CHECK_STR(n.all, "deep.bin:5;");
 
 	/* Seeking back and forth inside the multi-cluster file. */
@@ -172,34 +139,34 @@ static void check_fat(int bits)
 
 	/* A loop: the file's third cluster links back to its first. */
 	set_fat(&d, bits, c + 2, c);
-	CHECK_EQ(slurp(&d, "/big.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/big.txt", 3000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "loop in a cluster chain") != NULL);
 	/* A chain that ends before the file does. */
 	set_fat(&d, bits, c + 2, eoc);
-	CHECK_EQ(slurp(&d, "/big.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/big.txt", 3000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "shorter than the file") != NULL);
 	/* A chain pointing outside the volume. */
 	set_fat(&d, bits, c + 2, 0x0ffffff0 & eoc);
-	CHECK_EQ(slurp(&d, "/big.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/big.txt", 3000, &buf), -E_IO);
 	/* A directory whose chain points to itself. */
 	set_fat(&d, bits, s, s);
-	CHECK_EQ(slurp(&d, "/dir/sub/deep.bin", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/dir/sub/deep.bin", 3000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "loop") != NULL);
-	CHECK_EQ(fs_list(&d.bd, "/dir/sub", collect, &n), -E_IO);
+	CHECK_EQ(fs_list(&d.bd, "/dir/sub", test_names_collect, &n), -E_IO);
 	set_fat(&d, bits, s, eoc);
-	CHECK_EQ(slurp(&d, "/dir/sub/deep.bin", &buf), 5);
+	CHECK_EQ(test_disk_slurp(&d, "/dir/sub/deep.bin", 3000, &buf), 5);
 	free(buf);
 	/* A read error from the disk comes back as it is. */
 	d.fail_after = d.reads + 2;
-	CHECK_EQ(slurp(&d, "/dir/sub/deep.bin", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/dir/sub/deep.bin", 3000, &buf), -E_IO);
 	d.fail_after = 0;
 	/* A corrupt boot sector (bytes per sector 0). */
 	put_le16(d.data + 11, 0);
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "boot sector (BPB) is corrupt") != NULL);
 	/* Not FAT at all: no filesystem. */
 	memset(d.data, 0, 512);
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), -E_NOTSUP);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), -E_NOTSUP);
 	CHECK(strstr(err_detail, "holds no filesystem osprey can read") != NULL);
 out:
 	free(want);

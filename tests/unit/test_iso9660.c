@@ -33,43 +33,6 @@ static int make_iso(struct test_disk *d, const char *opts)
 	return test_disk_make(d, 2 * 1024 * 1024, 512, cmd);
 }
 
-static long slurp(struct test_disk *d, const char *name, char **out)
-{
-	struct file f = { 0 };
-	int rc = fs_open_file(&f, &d->bd, name);
-	long got = 0;
-
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	*out = malloc((size_t)f.size + 1);
-	while ((rc = file_read(&f, *out + got, 3000)) > 0)
-		got += rc;
-	(*out)[got] = '\0';
-	file_close(&f);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		return rc;
-	}
-	return got;
-}
-
-struct names {
-	char all[4096];
-};
-
-static int collect(void *ctx, const struct fs_dirent *e)
-{
-	struct names *n = ctx;
-	char one[300];
-
-	snprintf(one, sizeof(one), "%s%s:%llu;", e->name, e->dir ? "/" : "",
-		 (unsigned long long)e->size);
-	strncat(n->all, one, sizeof(n->all) - strlen(n->all) - 1);
-	return 0;
-}
-
 static long expect_big(void)
 {
 	long n = 0;
@@ -95,7 +58,7 @@ static uint8_t *find_record(struct test_disk *d, uint32_t extent, const char *is
 static void check_iso(const char *opts, bool rr, bool joliet)
 {
 	struct test_disk d;
-	struct names n = { "" };
+	struct test_names n = { "" };
 	char *buf;
 
 	printf("    xorriso %s\n", opts);
@@ -103,39 +66,39 @@ static void check_iso(const char *opts, bool rr, bool joliet)
 		CHECK(!"xorriso image");
 		return;
 	}
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), 15);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), 15);
 	CHECK_STR(buf, "hello from ISO\n");
 	free(buf);
-	CHECK_EQ(slurp(&d, "/big.txt", &buf), expect_big());
+	CHECK_EQ(test_disk_slurp(&d, "/big.txt", 3000, &buf), expect_big());
 	CHECK(buf && !memcmp(buf, "1\n2\n3\n", 6) && strstr(buf, "\n19999\n20000\n"));
 	free(buf);
-	CHECK_EQ(slurp(&d, "/boot/osprey/menu.lst", &buf), 8);
+	CHECK_EQ(test_disk_slurp(&d, "/boot/osprey/menu.lst", 3000, &buf), 8);
 	free(buf);
-	CHECK_EQ(slurp(&d, "/a/b/c/d/e/f/g/h/i/j/k/deep.txt", &buf), 5);
+	CHECK_EQ(test_disk_slurp(&d, "/a/b/c/d/e/f/g/h/i/j/k/deep.txt", 3000, &buf), 5);
 	free(buf);
-	CHECK_EQ(slurp(&d, "/a/b/../b/c/d/e/f/g/h/i/j/k/deep.txt", &buf), 5);
+	CHECK_EQ(test_disk_slurp(&d, "/a/b/../b/c/d/e/f/g/h/i/j/k/deep.txt", 3000, &buf), 5);
 	free(buf);
-	CHECK_EQ(slurp(&d, "/nope", &buf), -E_NOENT);
-	CHECK_EQ(slurp(&d, "/a", &buf), -E_INVAL);
-	CHECK_EQ(fs_list(&d.bd, "/", collect, &n), 0);
+	CHECK_EQ(test_disk_slurp(&d, "/nope", 3000, &buf), -E_NOENT);
+	CHECK_EQ(test_disk_slurp(&d, "/a", 3000, &buf), -E_INVAL);
+	CHECK_EQ(fs_list(&d.bd, "/", test_names_collect, &n), 0);
 	if (rr) {
 		/* Rock Ridge: exact names, long ones through a continuation area. */
-		CHECK_EQ(slurp(&d, "/" LONG200, &buf), 5);
+		CHECK_EQ(test_disk_slurp(&d, "/" LONG200, 3000, &buf), 5);
 		free(buf);
-		CHECK_EQ(slurp(&d, "/MixedCase.Txt", &buf), 6);
+		CHECK_EQ(test_disk_slurp(&d, "/MixedCase.Txt", 3000, &buf), 6);
 		free(buf);
-		CHECK_EQ(slurp(&d, "/mixedcase.txt", &buf), -E_NOENT);
+		CHECK_EQ(test_disk_slurp(&d, "/mixedcase.txt", 3000, &buf), -E_NOENT);
 		CHECK(strstr(n.all, "MixedCase.Txt:6;") != NULL);
 		CHECK(strstr(n.all, LONG200 ":5;") != NULL);
 	} else if (joliet) {
 		CHECK(strstr(n.all, "MixedCase.Txt:6;") != NULL);
-		CHECK_EQ(slurp(&d, "/mixedcase.txt", &buf), 6);
+		CHECK_EQ(test_disk_slurp(&d, "/mixedcase.txt", 3000, &buf), 6);
 		free(buf);
 	} else {
 		/* Plain ISO 9660: upper case names, matched without case. */
 		CHECK(strstr(n.all, "HELLO.TXT:15;") != NULL);
 		CHECK(strstr(n.all, "BOOT/:0;") != NULL);
-		CHECK_EQ(slurp(&d, "/mixedcase.txt", &buf), 6);
+		CHECK_EQ(test_disk_slurp(&d, "/mixedcase.txt", 3000, &buf), 6);
 		free(buf);
 	}
 	if (rr || joliet)
@@ -143,7 +106,7 @@ static void check_iso(const char *opts, bool rr, bool joliet)
 
 	/* A read error from the disk comes back as it is. */
 	d.fail_after = d.reads + 3;
-	CHECK_EQ(slurp(&d, "/a/b/c/d/e/f/g/h/i/j/k/deep.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/a/b/c/d/e/f/g/h/i/j/k/deep.txt", 3000, &buf), -E_IO);
 	d.fail_after = 0;
 
 	uint8_t *pvd = d.data + 16 * 2048;
@@ -154,20 +117,20 @@ static void check_iso(const char *opts, bool rr, bool joliet)
 		CHECK(big && a);
 		if (big && a) {
 			put_le32(big + 2, 0x7fffff00);
-			CHECK_EQ(slurp(&d, "/big.txt", &buf), -E_IO);
+			CHECK_EQ(test_disk_slurp(&d, "/big.txt", 3000, &buf), -E_IO);
 			CHECK(strstr(err_detail, "past the end of the volume") != NULL);
 			put_le32(a + 2, root);
-			CHECK_EQ(slurp(&d, "/a/b/c", &buf), -E_IO);
+			CHECK_EQ(test_disk_slurp(&d, "/a/b/c", 3000, &buf), -E_IO);
 			CHECK(strstr(err_detail, "a directory contains itself") != NULL);
 		}
 	}
 	/* A broken primary volume descriptor (block size 0). */
 	put_le16(pvd + 128, 0);
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), -E_IO);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), -E_IO);
 	CHECK(strstr(err_detail, "primary volume descriptor is corrupt") != NULL);
 	/* No descriptors at all: no filesystem. */
 	memset(pvd, 0, 2048);
-	CHECK_EQ(slurp(&d, "/hello.txt", &buf), -E_NOTSUP);
+	CHECK_EQ(test_disk_slurp(&d, "/hello.txt", 3000, &buf), -E_NOTSUP);
 	test_disk_free(&d);
 }
 
