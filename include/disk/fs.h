@@ -59,6 +59,10 @@ int fs_mount(struct blockdev *dev, struct fs **out);
 void fs_release(struct fs *fs);
 /* Open path on dev's filesystem into f (takes dev). */
 int fs_open_file(struct file *f, struct blockdev *dev, const char *path);
+/* file_ops.seek for a filesystem file read by position: any offset up to its size. */
+int fs_file_seek(struct file *file, uint64_t pos);
+/* The end of a filesystem file's close: free its state (file->priv) and release fs. */
+void fs_file_close(struct file *file, struct fs *fs);
 /* List the directory path on dev (takes dev). */
 int fs_list(struct blockdev *dev, const char *path, fs_list_cb cb, void *ctx);
 

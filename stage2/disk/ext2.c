@@ -465,23 +465,16 @@ static int ext_file_read(struct file *file, void *buf, size_t len)
 	return data_read(ef, file->pos, buf, MIN(len, (size_t)0x40000000));
 }
 
-static int ext_file_seek(struct file *file, uint64_t pos)
-{
-	return pos > file->size ? -E_RANGE : 0;
-}
-
 static void ext_file_close(struct file *file)
 {
 	struct ext_file *ef = file->priv;
-	struct ext_fs *e = ef->ext;
 
 	free(ef->node);
-	free(ef);
-	fs_release(&e->fs);
+	fs_file_close(file, &ef->ext->fs);
 }
 
 static const struct file_ops ext_file_ops = {
-	.read = ext_file_read, .seek = ext_file_seek, .close = ext_file_close
+	.read = ext_file_read, .seek = fs_file_seek, .close = ext_file_close
 };
 
 static int ext_open(struct fs *fs, const char *path, struct file *file)

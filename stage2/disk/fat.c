@@ -349,22 +349,15 @@ static int fat_file_read(struct file *file, void *buf, size_t len)
 	return rc == -E_RANGE ? corrupt(ff->fat, "cluster chain shorter than the file's size") : rc;
 }
 
-static int fat_file_seek(struct file *file, uint64_t pos)
-{
-	return pos > file->size ? -E_RANGE : 0;
-}
-
 static void fat_file_close(struct file *file)
 {
 	struct fat_file *ff = file->priv;
-	struct fat_fs *f = ff->fat;
 
-	free(ff);
-	fs_release(&f->fs);
+	fs_file_close(file, &ff->fat->fs);
 }
 
 static const struct file_ops fat_file_ops = {
-	.read = fat_file_read, .seek = fat_file_seek, .close = fat_file_close
+	.read = fat_file_read, .seek = fs_file_seek, .close = fat_file_close
 };
 
 static int fat_open(struct fs *fs, const char *path, struct file *file)

@@ -3,6 +3,7 @@
 #include "disk/disk.h"
 #include "disk/fs.h"
 #include "lib/errors.h"
+#include "services/heap.h"
 
 int fs_mount(struct blockdev *dev, struct fs **out)
 {
@@ -33,6 +34,18 @@ void fs_release(struct fs *fs)
 
 	fs->ops->unmount(fs);
 	disk_put(dev);
+}
+
+int fs_file_seek(struct file *file, uint64_t pos)
+{
+	return pos > file->size ? -E_RANGE : 0;
+}
+
+void fs_file_close(struct file *file, struct fs *fs)
+{
+	free(file->priv);
+	file->priv = NULL;
+	fs_release(fs);
 }
 
 int fs_open_file(struct file *f, struct blockdev *dev, const char *path)

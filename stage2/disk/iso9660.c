@@ -294,22 +294,15 @@ static int iso_file_read(struct file *file, void *buf, size_t len)
 	return (int)len;
 }
 
-static int iso_file_seek(struct file *file, uint64_t pos)
-{
-	return pos > file->size ? -E_RANGE : 0;
-}
-
 static void iso_file_close(struct file *file)
 {
 	struct iso_file *fi = file->priv;
-	struct iso_fs *f = fi->iso;
 
-	free(fi);
-	fs_release(&f->fs);
+	fs_file_close(file, &fi->iso->fs);
 }
 
 static const struct file_ops iso_file_ops = {
-	.read = iso_file_read, .seek = iso_file_seek, .close = iso_file_close
+	.read = iso_file_read, .seek = fs_file_seek, .close = iso_file_close
 };
 
 static int iso_open(struct fs *fs, const char *path, struct file *file)

@@ -78,7 +78,7 @@ static uint32_t entry_cluster(const uint8_t *e)
 static void check_fat(int bits)
 {
 	struct test_disk d;
-	struct test_names n = { "" };
+	struct test_names n = { "", 0 };
 	char *buf;
 	size_t want_len;
 	char *want = seq_text(&want_len);

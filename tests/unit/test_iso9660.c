@@ -58,7 +58,7 @@ static uint8_t *find_record(struct test_disk *d, uint32_t extent, const char *is
 static void check_iso(const char *opts, bool rr, bool joliet)
 {
 	struct test_disk d;
-	struct test_names n = { "" };
+	struct test_names n = { "", 0 };
 	char *buf;
 
 	printf("    xorriso %s\n", opts);
