@@ -41,4 +41,15 @@ struct mb_copy {
 void __attribute__((noreturn)) multiboot_enter(const struct mb_copy *copy, unsigned n,
 					       uint32_t entry, uint32_t magic, uint32_t info);
 
+struct mb1_image;
+struct mb1_module;
+
+/* The loaded modules as the information builders take them (out has room for mods->n). */
+void mb_modules_list(const struct mb_modules *mods, struct mb1_module *out);
+
+/* Enter the kernel whose file is data and whose segments l describes (multiboot_enter with
+ * one copy per segment); magic and info go to EAX and EBX. Does not return. */
+void __attribute__((noreturn)) mb_start(const uint8_t *data, const struct mb1_image *l,
+					uint32_t magic, uint32_t info);
+
 #endif

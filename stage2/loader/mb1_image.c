@@ -66,13 +66,10 @@ static int mb1_boot(struct image *img)
 {
 	struct mb1_state *st = img->priv;
 	struct mb1_module mods[MB_MAX_MODULES];
-	struct mb_copy copy[MB1_MAX_SEGS];
 	struct mb1_info_in in = { .loader_name = "osprey", .mmap = memmap.e, .nmmap = (unsigned)memmap.n };
 	uint8_t *info;
 
-	for (unsigned i = 0; i < st->mods.n; i++)
-		mods[i] = (struct mb1_module){ (uint32_t)(uintptr_t)st->mods.m[i].data,
-					       (uint32_t)st->mods.m[i].len, st->mods.m[i].string };
+	mb_modules_list(&st->mods, mods);
 	in.mods = mods;
 	in.nmods = st->mods.n;
 	/* A network boot has no BIOS boot drive to report: boot_device stays clear. */
@@ -86,13 +83,8 @@ static int mb1_boot(struct image *img)
 		return -E_NOMEM;
 	}
 	mb1_info_build(info, (uint32_t)(uintptr_t)info, &in);
-	for (unsigned i = 0; i < st->mi.nseg; i++) {
-		const struct mb1_seg *s = &st->mi.seg[i];
-		copy[i] = (struct mb_copy){ img->data + s->offset, s->filesz, s->addr, s->memsz };
-	}
 	printf("Starting Multiboot kernel...\n");
-	multiboot_enter(copy, st->mi.nseg, st->mi.entry, MB1_BOOTLOADER_MAGIC,
-			(uint32_t)(uintptr_t)info);
+	mb_start(img->data, &st->mi, MB1_BOOTLOADER_MAGIC, (uint32_t)(uintptr_t)info);
 }
 
 IMAGE_TYPE(mb1_image_type) = {

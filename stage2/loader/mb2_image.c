@@ -120,7 +120,6 @@ static int mb2_boot(struct image *img)
 	struct mb2_state *st = img->priv;
 	const struct mb1_image *l = &st->mi.layout;
 	struct mb1_module mods[MB_MAX_MODULES];
-	struct mb_copy copy[MB1_MAX_SEGS];
 	struct mb2_info_in in = {
 		.loader_name = "osprey",
 		.mmap = memmap.e, .nmmap = (unsigned)memmap.n,
@@ -129,9 +128,7 @@ static int mb2_boot(struct image *img)
 	};
 	uint8_t *info;
 
-	for (unsigned i = 0; i < st->mods.n; i++)
-		mods[i] = (struct mb1_module){ (uint32_t)(uintptr_t)st->mods.m[i].data,
-					       (uint32_t)st->mods.m[i].len, st->mods.m[i].string };
+	mb_modules_list(&st->mods, mods);
 	in.mods = mods;
 	in.nmods = st->mods.n;
 	/* The DHCP reply this machine was configured from (ours, or the PXE ROM's ACK). */
@@ -153,12 +150,8 @@ static int mb2_boot(struct image *img)
 		return -E_NOMEM;
 	}
 	mb2_info_build(info, (uint32_t)(uintptr_t)info, &in);
-	for (unsigned i = 0; i < l->nseg; i++) {
-		const struct mb1_seg *s = &l->seg[i];
-		copy[i] = (struct mb_copy){ img->data + s->offset, s->filesz, s->addr, s->memsz };
-	}
 	printf("Starting Multiboot 2 kernel...\n");
-	multiboot_enter(copy, l->nseg, l->entry, MB2_BOOTLOADER_MAGIC, (uint32_t)(uintptr_t)info);
+	mb_start(img->data, l, MB2_BOOTLOADER_MAGIC, (uint32_t)(uintptr_t)info);
 }
 
 IMAGE_TYPE(mb2_image_type) = {

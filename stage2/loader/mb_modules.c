@@ -3,6 +3,7 @@
 #include "files/file.h"
 #include "lib/errors.h"
 #include "loader/multiboot.h"
+#include "loader/multiboot1.h"
 #include "services/heap.h"
 
 int mb_modules_add(struct mb_modules *mods, const char *name, const char *string,
@@ -53,4 +54,22 @@ char *mb_file_and_args(const char *name, const char *args)
 	if (s)
 		snprintf(s, n, "%s%s%s", name, args[0] ? " " : "", args);
 	return s;
+}
+
+void mb_modules_list(const struct mb_modules *mods, struct mb1_module *out)
+{
+	for (unsigned i = 0; i < mods->n; i++)
+		out[i] = (struct mb1_module){ (uint32_t)(uintptr_t)mods->m[i].data,
+					      (uint32_t)mods->m[i].len, mods->m[i].string };
+}
+
+void mb_start(const uint8_t *data, const struct mb1_image *l, uint32_t magic, uint32_t info)
+{
+	struct mb_copy copy[MB1_MAX_SEGS];
+
+	for (unsigned i = 0; i < l->nseg; i++) {
+		const struct mb1_seg *s = &l->seg[i];
+		copy[i] = (struct mb_copy){ data + s->offset, s->filesz, s->addr, s->memsz };
+	}
+	multiboot_enter(copy, l->nseg, l->entry, magic, info);
 }
