@@ -1,5 +1,6 @@
 /* fuzz_dhcp.c: libFuzzer target running dhcp_configure() against fuzzed server replies (fake NIC, port 67 -> 68). */
 #include "../unit/fake_netdev.h"
+#include "fuzz_net.h"
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include "net/net.h"
@@ -53,18 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	static struct netconf initial;
-	static bool ready;
-	if (!ready) {
-		fake_net_reset();      /* slow (unbinds every port): once */
-		fake_net_auto_arp(true);
-		initial = netconf;
-		ready = true;
-	}
-	netconf = initial;
-	while (fake_net_rx_pending())
-		net_poll();           /* leftovers of the last run: nobody listens on 68 now */
-	fake_net_set_responder(answer);
+	fuzz_net_begin(answer);
 	flags = data[0];
 	in = data + 1;
 	in_left = size - 1;

@@ -1,5 +1,6 @@
 /* fuzz_tcp.c: libFuzzer target: a TCP connection and read against fuzzed peer segments (fake NIC). */
 #include "../unit/fake_netdev.h"
+#include "fuzz_net.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "drivers/netdev.h"
@@ -74,23 +75,11 @@ static void answer(const uint8_t *frame, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t buf[8192];
-	static struct netconf initial;
-	static bool ready;
 	struct tcp_conn *c;
 
 	if (size < 1)
 		return 0;
-	if (!ready) {
-		fake_net_reset();
-		fake_net_auto_arp(true);
-		initial = netconf;
-		ready = true;
-	}
-	netconf = initial;
-	while (fake_net_rx_pending())
-		net_poll();
-	fake_net_set_responder(answer);
-	fake_net_abort(false);
+	fuzz_net_begin(answer);
 	tcp_window = (data[0] & 1) ? TCP_WINDOW_MIN : TCP_WINDOW_DEFAULT;
 	in = data + 1;
 	in_left = size - 1;

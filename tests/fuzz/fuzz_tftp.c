@@ -1,5 +1,6 @@
 /* fuzz_tftp.c: libFuzzer target running a TFTP read against fuzzed server packets (fake NIC). */
 #include "../unit/fake_netdev.h"
+#include "fuzz_net.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "drivers/netdev.h"
@@ -56,19 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	static struct netconf initial;
-	static bool ready;
-	if (!ready) {
-		fake_net_reset();      /* slow (unbinds every port): once */
-		fake_net_auto_arp(true);
-		initial = netconf;
-		ready = true;
-	}
-	netconf = initial;
-	while (fake_net_rx_pending())
-		net_poll();           /* leftovers of the last run: the port is closed now */
-	fake_net_set_responder(answer);
-	fake_net_abort(false);
+	fuzz_net_begin(answer);
 	keep_waiting = data[0] & 0x40;
 	memset(&o, 0, sizeof(o));
 	o.blksize = blksizes[data[0] % ARRAY_SIZE(blksizes)];
