@@ -102,16 +102,14 @@ def test_chain_pxelinux_after_native_driver(machines, tftp_root, nic):
     API: boot's UNDI_INITIALIZE/OPEN/CLOSE left the ROM's net device closed and not reserved
     for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again. On rtl8139 the
     native driver's close puts back the C+ mode the ROM's driver set at its probe (the ROM
-    does not set it again); without that PXELINUX hung before its first file. On e1000 the
-    same hand back serves `ifconfig --driver=pxe` (the ROM's TFTP API), and the native driver
-    takes the NIC again after it (on rtl8139 the ROM's TFTP_OPEN still times out there: a
-    known limit, docs/commands.md)."""
+    does not set it again); without that PXELINUX hung before its first file, and the ROM's
+    TFTP API timed out. The same hand back serves `ifconfig --driver=pxe` (the ROM's TFTP
+    API), and the native driver takes the NIC again after it."""
     add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
     m = machines(name=f"chain-pxelinux-native-{nic}", tftp_root=tftp_root, bootfile="osprey.0",
                  nic=nic)
     native_then_chain_ready(m, nic)
-    if nic == "e1000":
-        rom_api_and_back(m, nic)
+    rom_api_and_back(m, nic)
     chain(m, "(nd)/pxelinux.0")
     m.expect(r"PXELINUX", 60)
     lkrn_round_trip(m)
