@@ -28,6 +28,8 @@
 
 struct rtl8139 {
 	uint16_t io;
+	bool cplus;                     /* an RTL8139C+ (TCR hardware version) */
+	uint16_t found_cpcr;            /* its C+ command register as probe found it */
 	uint8_t *rx_ring;
 	uint8_t *tx_buf;                /* RTL_NTX buffers of TX_BUF_SIZE */
 	unsigned rx_off;                /* read offset in the ring */
@@ -46,6 +48,24 @@ int rtl8139_reset(uint16_t io)
 		udelay(10);
 	}
 	return -E_TIMEOUT;
+}
+
+/* Stop the chip (no DMA after this) and hand it back as it was found: a PXE ROM's driver may
+ * still own it after osprey (a chained NBP runs on the ROM's UNDI), and iPXE's realtek driver
+ * (QEMU's ROM) programs CPCR only when it probes the chip, never at UNDI_OPEN or
+ * UNDI_RESET_ADAPTER (ipxe src/drivers/net/realtek.c: realtek_detect sets the C+ bits,
+ * realtek_open only writes the ring addresses). A reset clears CPCR on QEMU's 8139C+, so
+ * without this the ROM's C+ descriptor driver would run a chip in ring mode: it would never
+ * transmit, and receive would DMA frames to RBSTART = 0 (the interrupt table). */
+void rtl8139_stop(uint16_t io)
+{
+	struct rtl8139 *r = &rtl_state;
+
+	outw(io + RTL_IMR, 0);
+	outb(io + RTL_CR, 0);                   /* receiver and transmitter off */
+	rtl8139_reset(io);
+	if (r->io == io && r->cplus)
+		outw(io + RTL_CPCR, r->found_cpcr);
 }
 
 static int rtl_reset(struct rtl8139 *r)
@@ -171,9 +191,9 @@ static void rtl_close(struct netdev *nd)
 {
 	struct rtl8139 *r = nd->priv;
 
-	outw(r->io + RTL_IMR, 0);
-	outb(r->io + RTL_CR, 0);                /* receiver and transmitter off */
-	rtl_reset(r);                           /* and no DMA after this */
+	for (int i = 0; i < RTL_NTX; i++)
+		r->tx_busy[i] = false;
+	rtl8139_stop(r->io);
 }
 
 static int rtl_link(struct netdev *nd)
@@ -201,15 +221,20 @@ static int rtl_probe(struct netdev *nd)
 	if (!r->io)
 		return -E_NODEV;
 	pci_enable(&nd->pci);
+	r->cplus = rtl8139_is_cplus(r->io);
+	r->found_cpcr = r->cplus ? inw(r->io + RTL_CPCR) : 0;
 	rc = rtl8139_reset(r->io);              /* stops whatever a PXE ROM left running */
 	if (rc < 0)
 		return rc;
+	/* Probing must not change the chip for a ROM that keeps it (see rtl8139_stop). */
+	if (r->cplus)
+		outw(r->io + RTL_CPCR, r->found_cpcr);
 	for (int i = 0; i < 6; i++)
 		nd->mac[i] = inb(r->io + RTL_IDR0 + i);
 	if (!(nd->mac[0] | nd->mac[1] | nd->mac[2] | nd->mac[3] | nd->mac[4] | nd->mac[5]) ||
 	    (nd->mac[0] & 1))
 		return -E_IO;                   /* no valid station address */
-	if (RTL8139_CPLUS && rtl8139_is_cplus(r->io)) {
+	if (RTL8139_CPLUS && r->cplus) {
 		rtl8139_cplus_attach(nd, r->io);
 		return 0;
 	}

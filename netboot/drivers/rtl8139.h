@@ -132,6 +132,9 @@
 struct netdev;
 /* Software reset (CR.RST, §6): returns when the chip says it is done, or -E_TIMEOUT. */
 int rtl8139_reset(uint16_t io);
+/* Receiver, transmitter and DMA off, and the chip as probe found it (the C+ command register a
+ * PXE ROM's driver set): the closing step of both modes. */
+void rtl8139_stop(uint16_t io);
 /* Whether the chip is an RTL8139C+ (TCR hardware version). */
 bool rtl8139_is_cplus(uint16_t io);
 /* Make nd a C+ mode device (ops, state, receive capacity). */

@@ -168,9 +168,7 @@ static void cp_close(struct netdev *nd)
 {
 	struct rtl_cplus *c = nd->priv;
 
-	outw(c->io + RTL_IMR, 0);
-	outb(c->io + RTL_CR, 0);                /* receiver and transmitter off */
-	rtl8139_reset(c->io);                   /* no DMA after this; C+ mode off too */
+	rtl8139_stop(c->io);                    /* no DMA after this; CPCR as probe found it */
 }
 
 static int cp_link(struct netdev *nd)

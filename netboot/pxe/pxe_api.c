@@ -204,7 +204,8 @@ uint32_t pxe_bang_segoff(void)
  * UNDI_OPEN (its pxe_undi.c freezes the net device's receive path), so an NBP using its UDP/TFTP
  * API (PXELINUX) would wait forever; UNDI_CLOSE lifts that, and the ROM's UDP_OPEN then opens
  * the device itself (pxe_udp.c) while NBPs driving UNDI (undionly.kpxe, GRUB) call UNDI_OPEN
- * as the spec asks of them. Tested on e1000; on rtl8139 the ROM still gets no frames. */
+ * as the spec asks of them. Tested on e1000 and rtl8139 (whose native driver must first put
+ * back the C+ mode the ROM's driver set at its probe: rtl8139_stop). */
 int pxe_reopen_nic(void)
 {
 	static struct {

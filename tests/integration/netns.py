@@ -342,9 +342,11 @@ class Lab:
         # in.tftpd logs through syslog only; its stderr still lands in the log file.
         return self.spawn(name, argv, ns=ns, ready=self._udp_listening(69, addr, ns))
 
-    def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd", extra=""):
+    def start_dhcpd(self, *, bootfile="osprey.0", next_server=None, name="dhcpd", extra="",
+                    subnet_extra=""):
         """ISC dhcpd on the bridge (same range/router as dnsmasq); extra is more
-        dhcpd.conf text at the top level (option definitions and values); bootfile=None:
+        dhcpd.conf text at the top level (option definitions and values), subnet_extra
+        inside the subnet block (conditionals, as docs/servers.md's recipes); bootfile=None:
         addresses only (no next-server, no filename), as beside a ProxyDHCP server."""
         conf = os.path.join(self.logdir, f"{name}.conf")
         leases = os.path.join(self.logdir, f"{name}.leases")
@@ -358,7 +360,7 @@ authoritative;
 subnet {LAB_NET}.0 netmask 255.255.255.0 {{
   range {DHCP_RANGE[0]} {DHCP_RANGE[1]};
   option routers {LAB_ADDR};
-{boot}}}
+{boot}{subnet_extra}}}
 """)
         open(leases, "a").close()
         argv = ["dhcpd", "-4", "-f", "-d", "-cf", conf, "-lf", leases,

@@ -86,26 +86,43 @@ def test_chain_grub2_core0(machines, tftp_root):
     lkrn_round_trip(m, driver=r"undi \(PXE UNDI, PXE ROM's driver\) at PCI 00:03\.0")
 
 
-def native_then_chain_ready(m):
-    """osprey's own e1000 driver has the boot NIC (the ROM's was shut down) and moves a file
+def native_then_chain_ready(m, nic="e1000"):
+    """osprey's own driver for nic has the boot NIC (the ROM's was shut down) and moves a file
     over native TFTP before the chain, so boot must hand the NIC back to the ROM."""
     m.boot_to_prompt()
-    assert re.search(r"(?m)^driver\s+e1000\b", m.cmd("ifconfig")), "native driver expected"
+    out = m.cmd("ifconfig")
+    assert re.search(rf"(?m)^driver\s+{nic}\b", out), "native driver expected: " + out
     assert "hello from tftp" in m.cmd("cat tftp://10.0.2.2/hello.txt", timeout=60)
 
 
 @pytest.mark.pxelinux
-def test_chain_pxelinux_after_native_driver(machines, tftp_root):
+@pytest.mark.parametrize("nic", ["e1000", "rtl8139"])
+def test_chain_pxelinux_after_native_driver(machines, tftp_root, nic):
     """After osprey's native driver used the NIC, PXELINUX loads its files with the ROM's UDP
     API: boot's UNDI_INITIALIZE/OPEN/CLOSE left the ROM's net device closed and not reserved
-    for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again."""
+    for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again. On rtl8139 the
+    native driver's close puts back the C+ mode the ROM's driver set at its probe (the ROM
+    does not set it again); without that PXELINUX hung before its first file, and the ROM's
+    TFTP API timed out. The same hand back serves `ifconfig --driver=pxe` (the ROM's TFTP
+    API), and the native driver takes the NIC again after it."""
     add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
-    m = machines(name="chain-pxelinux-native", tftp_root=tftp_root, bootfile="osprey.0",
-                 nic="e1000")
-    native_then_chain_ready(m)
+    m = machines(name=f"chain-pxelinux-native-{nic}", tftp_root=tftp_root, bootfile="osprey.0",
+                 nic=nic)
+    native_then_chain_ready(m, nic)
+    rom_api_and_back(m, nic)
     chain(m, "(nd)/pxelinux.0")
     m.expect(r"PXELINUX", 60)
     lkrn_round_trip(m)
+
+
+def rom_api_and_back(m, nic):
+    """From osprey's native driver to the ROM's TFTP API and back: a file each way."""
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+    out = m.cmd(f"ifconfig --driver={nic}")
+    assert re.match(rf"NIC: {nic} \(.*\) at PCI 00:03\.0", out) and "Error" not in out, out
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
 
 
 def test_chain_ipxe_undionly(machines, tftp_root):

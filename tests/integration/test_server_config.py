@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from conftest import T_EXIT, T_LINUX, T_LOAD, T_PROMPT, scaled
-from netns import Lab, NetnsMachine, missing_tools, populate_root
+from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
 pytestmark = [pytest.mark.servers]
 
@@ -117,13 +117,29 @@ def start(request, lab, tmp_path, name):
     return m
 
 
+# docs/servers.md's ISC dhcpd recipe telling osprey (user class 77 "osprey") from the PXE ROM.
+ISC_IDENTITY_RECIPE = f"""  next-server {LAB_ADDR};
+  if exists user-class and option user-class = "osprey" {{
+    filename "vmlinuz";
+    option grub-config "(nd)/menus/lab150.lst";
+  }} else {{
+    filename "osprey.0";
+  }}
+"""
+
+
 @pytest.mark.linux
 def test_option150_isc_dhcpd(request, lab, ns_root, tmp_path):
+    """Option 150 from ISC dhcpd, given by the docs' identity recipe only to osprey's own
+    requests (user class "osprey"): the PXE ROM got osprey.0 (else it would have started
+    vmlinuz as its NBP and osprey would not run), osprey got the menu (else the search would
+    find WRONG-DEFAULT), and the menu boots the kernel: no boot loop."""
     write(ns_root, "menus/lab150.lst", linux_menu("OPT150"))
     lab.start_atftpd(ns_root)
-    lab.start_dhcpd(extra='option grub-config code 150 = text;\n'
-                          'option grub-config "(nd)/menus/lab150.lst";')
+    lab.start_dhcpd(bootfile=None, extra='option grub-config code 150 = text;',
+                    subnet_extra=ISC_IDENTITY_RECIPE)
     m = start(request, lab, tmp_path, "opt150")
+    m.expect(r"osprey \S+ \(PXE NBP\)", T_PROMPT)
     # The PXE ROM did not ask for 150: osprey asks dhcpd itself, then uses it first.
     m.expect(r"Config file: asking the DHCP server for options 150, 209, 210", T_PROMPT)
     m.expect(r"Config file: tried \(nd\)/menus/lab150.lst\r\nConfig file: using \(nd\)/menus/lab150.lst")

@@ -128,6 +128,13 @@ def test_lkrn_takes_first_nic(machines, builddir, tftp_root):
     marks = listing_marks(listing, "00:03.0", "10ec:8139", "rtl8139", RTL_MAC, 0)
     assert "(in use)" in marks and "(PXE boot)" not in marks, listing
     assert "(PXE boot)" not in listing, listing
+    # No PXE stack here: undi and a chained NBP are refused, and the network stays up.
+    out = m.cmd("ifconfig --driver=undi")
+    assert out == "Error: no PXE stack in memory for the undi driver", out
+    out = m.cmd("chainloader (nd)/hello.txt", timeout=60)
+    assert re.search(r"PXE NBP, 16 bytes", out) and "Error" not in out, out
+    out = m.cmd("boot")
+    assert out == "Error: boot: no such device (no PXE stack: a PXE NBP needs the PXE ROM's API)", out
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA
 
 

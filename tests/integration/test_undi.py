@@ -1,5 +1,5 @@
 """The undi driver: osprey's own stack (DHCP, TFTP) over the PXE ROM's UNDI API, for a boot NIC
-osprey has no driver for (QEMU's e1000e, with its iPXE ROM) and, in a build configured with
+osprey has no driver for (QEMU's e1000e and vmxnet3, with their iPXE ROMs) and, in a build configured with
 only --enable-undi, for rtl8139. Each test boots Linux at the end: the UNDI is closed and the
 stack unloaded, and the kernel's E820 map shows the base memory the stack held given back.
 
@@ -63,6 +63,16 @@ def boot_and_check_e820(m):
 
 def test_undi_e1000e(osprey, big_sha256):
     m = osprey(nic="e1000e")
+    check_undi(m)
+    assert sha256sum(m, "(nd)/big.bin", timeout=300) == big_sha256
+    boot_and_check_e820(m)
+
+
+def test_undi_vmxnet3(osprey, big_sha256):
+    """VMware's vmxnet3: no osprey driver, and QEMU boots it with its iPXE ROM
+    (pxe-vmxnet3.rom in efi-vmxnet3.rom, Debian's ipxe-qemu), so the undi driver runs it."""
+    m = osprey(nic="vmxnet3")
+    assert "15ad:07b0" in m.cmd("ifconfig --list")
     check_undi(m)
     assert sha256sum(m, "(nd)/big.bin", timeout=300) == big_sha256
     boot_and_check_e820(m)
