@@ -1,0 +1,129 @@
+"""chainloader from disks (GRUB legacy's semantics): boot sectors nobody here wrote - syslinux's
+MBR (Debian's syslinux-common) chaining to the boot sector mkfs.vfat writes - run after
+`chainloader (hd0)+1` and `boot`, shown by the FAT boot sector's message on the VGA screen; a
+sector without the 55AAh signature is refused and `--force` boots it, and the test boot sector
+(tests/kernels/bootsect) reports the registers it got: DL the BIOS drive, DS:SI its partition
+entry."""
+
+import os
+import random
+import re
+import struct
+import subprocess
+import time
+
+from conftest import sock_path
+from test_disks import MiB, need, sfdisk, write_at
+from test_vga_console import Monitor
+
+KERNELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernels")
+SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin"
+FAT_START, FAT_SECTORS = 2048, 16384
+RAW_START = 18432            # (hd0,1): random bytes, no signature
+LOGICAL_START = 22528        # (hd0,4): the register-reporting sector
+
+
+def make_chain_disk(path, tmp_path):
+    """A 16 MiB MBR disk: syslinux's MBR code; (hd0,0) FAT16 by mkfs.vfat, active; (hd0,1)
+    random bytes; (hd0,4) a logical partition whose first sector is regs.bin. Returns the
+    register sector's bytes."""
+    with open(path, "wb") as f:
+        f.truncate(16 * MiB)
+    sfdisk(path, "label: dos\n"
+                 f"start={FAT_START}, size={FAT_SECTORS}, type=6, bootable\n"
+                 f"start={RAW_START}, size=2048, type=83\n"
+                 "start=20480, size=8192, type=5\n"
+                 f"start={LOGICAL_START}, size=2048, type=83\n")
+    mbr = open(SYSLINUX_MBR, "rb").read()
+    assert len(mbr) <= 440, len(mbr)
+    write_at(path, 0, mbr)
+    subprocess.run([need("mkfs.vfat"), "-F", "16", "-s", "1", f"--offset={FAT_START}", path,
+                    str(FAT_SECTORS // 2)], check=True, capture_output=True)
+    raw = bytearray(random.Random(4).randbytes(512))
+    raw[510:512] = b"\x12\x34"
+    write_at(path, RAW_START * 512, bytes(raw))
+    subprocess.run([os.path.join(KERNELS, "bootsect", "build.sh"), str(tmp_path)], check=True)
+    regs = open(tmp_path / "regs.bin", "rb").read()
+    write_at(path, LOGICAL_START * 512, regs)
+    subprocess.run([need("mcopy"), "-i", f"{path}@@{FAT_START * 512}", str(tmp_path / "regs.bin"),
+                    "::/regs.bin"], check=True, capture_output=True,
+                   env=dict(os.environ, MTOOLS_SKIP_CHECK="1"))
+    return regs
+
+
+def last(m, line):
+    """The last line a command printed (after the progress line of its load)."""
+    return m.cmd(line).split("\n")[-1]
+
+
+def screen_wait(mon, text, timeout=60):
+    deadline = time.time() + timeout
+    while True:
+        screen = "\n".join(mon.screen_text())
+        if text in screen or time.time() > deadline:
+            return screen
+        time.sleep(1)
+
+
+def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
+    """osprey.0, PXE-booted, with an IDE disk: (hd0)+1 is syslinux's MBR: it loads the active partition's boot sector (mkfs.vfat's),
+    whose message reaches the VGA screen. Before that: errors for a missing disk, partition, a
+    sector without signature, and what chainloader says of a partition and a file."""
+    disk = str(tmp_path / "chain.img")
+    make_chain_disk(disk, tmp_path)
+    mbr = open(disk, "rb").read(512)
+    assert b"not a bootable disk" not in mbr   # the message comes from the FAT boot sector
+    sock = sock_path("chain-mon.sock")
+    m = osprey(name="chain-disk", extra_args=["-drive", f"file={disk},format=raw,if=ide,index=0",
+                                              "-monitor", f"unix:{sock},server=on,wait=off"])
+    mon = Monitor(sock)
+    out = last(m, "chainloader (hd0,1)+1")
+    assert out == ("Error: (hd0,1)+1: not a bootable image (no boot signature 55AAh at the end "
+                   "of the sector (it ends 1234h); chainloader --force boots it anyway)"), out
+    out = last(m, "chainloader (hd3)+1")
+    assert out.startswith("Error: (hd3)+1: no such device"), out
+    out = last(m, "chainloader (hd0,7)+1")
+    assert out.startswith("Error: (hd0,7)+1:") and "has no partition 7" in out, out
+    out = m.cmd("boot")
+    assert out.startswith("Error: no kernel loaded"), out   # a refused sector stays unloaded
+    out = last(m, "chainloader --force (hd0,0)/regs.bin")
+    assert out == "Boot sector from (hd0,0), BIOS drive 80h, partition entry at DS:SI", out
+    out = last(m, "chainloader (hd0,0)+1")
+    assert out == "Boot sector from (hd0,0), BIOS drive 80h, partition entry at DS:SI", out
+    out = last(m, "chainloader (hd0)+1")
+    assert out == "Boot sector from (hd0), BIOS drive 80h", out
+    m.sendline("boot")
+    m.expect(r"Starting boot sector of \(hd0\) at 0:7C00, BIOS drive 80h")
+    m.expect(r"PXE: stack unloaded")
+    screen = screen_wait(mon, "This is not a bootable disk")
+    assert "This is not a bootable disk." in screen, screen
+
+
+def test_chain_force_registers(machines, builddir, tmp_path):
+    """A sector without signature on the second disk's logical partition: refused, then booted
+    with --force; it reports DL 81h and DS:SI at 0:07BE holding a made-up entry for (hd1,4)
+    (boot flag, type 83h, its absolute start and size), a stack below 0:7C00, CS:IP 0:7C00."""
+    disk, blank = str(tmp_path / "chain.img"), str(tmp_path / "blank.img")
+    make_chain_disk(disk, tmp_path)
+    with open(blank, "wb") as f:
+        f.truncate(MiB)
+    m = machines(name="chain-force", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
+                 extra_args=["-drive", f"file={blank},format=raw,if=ide,index=0",
+                             "-drive", f"file={disk},format=raw,if=ide,index=1"])
+    m.boot_to_prompt()
+    out = last(m, "chainloader (hd1,4)+1")
+    assert "Error: (hd1,4)+1: not a bootable image (no boot signature" in out, out
+    out = last(m, "chainloader --force (hd1,4)+1")
+    assert out == "Boot sector from (hd1,4), BIOS drive 81h, partition entry at DS:SI", out
+    m.sendline("boot")
+    m.expect(r"Starting boot sector of \(hd1,4\) at 0:7C00, BIOS drive 81h")
+    mt = m.expect(r"BOOTSECT DL=(\w+) DS:SI=(\w+):(\w+) SS:SP=(\w+):(\w+) CS:IP=(\w+):(\w+) "
+             r"ENTRY=(\w+) END", 60)
+    g = [x.decode() if isinstance(x, bytes) else x for x in mt.groups()]
+    assert g[0] == "81", g
+    assert (g[1], g[2]) == ("0000", "07BE"), g
+    assert g[3] == "0000" and 0x7000 <= int(g[4], 16) <= 0x7C00, g
+    assert (g[5], g[6]) == ("0000", "7C00"), g
+    entry = bytes.fromhex(g[7])
+    assert entry[0] == 0x80 and entry[4] == 0x83, entry.hex()
+    assert struct.unpack("<II", entry[8:16]) == (LOGICAL_START, 2048), entry.hex()
