@@ -5,6 +5,7 @@ sector without the 55AAh signature is refused and `--force` boots it, and the te
 (tests/kernels/bootsect) reports the registers it got: DL the BIOS drive, DS:SI its partition
 entry."""
 
+import hashlib
 import os
 import random
 import re
@@ -100,17 +101,28 @@ def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
 
 
 def test_chain_force_registers(machines, builddir, tmp_path):
-    """A sector without signature on the second disk's logical partition: refused, then booted
+    """Tab completes devices and a file name on (hd1,0). A sector without signature on the
+    second disk's logical partition: refused, then booted
     with --force; it reports DL 81h and DS:SI at 0:07BE holding a made-up entry for (hd1,4)
     (boot flag, type 83h, its absolute start and size), a stack below 0:7C00, CS:IP 0:7C00."""
     disk, blank = str(tmp_path / "chain.img"), str(tmp_path / "blank.img")
-    make_chain_disk(disk, tmp_path)
+    regs = make_chain_disk(disk, tmp_path)
     with open(blank, "wb") as f:
         f.truncate(MiB)
     m = machines(name="chain-force", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
                  extra_args=["-drive", f"file={blank},format=raw,if=ide,index=0",
                              "-drive", f"file={disk},format=raw,if=ide,index=1"])
     m.boot_to_prompt()
+    # Tab completion of devices and file names on disks (GRUB legacy's).
+    m.send("ls (hd1,\t")
+    m.expect(r"\r?\n\(hd1,0\)  \(hd1,1\)  \(hd1,2\)  \(hd1,4\)\r?\nosprey> ls \(hd1,")
+    m.send("\x03")
+    m.wait_prompt()
+    m.send("sha256sum (hd1,0)/re\t")
+    m.expect(r"sha256sum \(hd1,0\)/regs\.bin ")
+    m.sendline("")
+    m.expect(hashlib.sha256(regs).hexdigest())
+    m.wait_prompt()
     out = last(m, "chainloader (hd1,4)+1")
     assert "Error: (hd1,4)+1: not a bootable image (no boot signature" in out, out
     out = last(m, "chainloader --force (hd1,4)+1")
