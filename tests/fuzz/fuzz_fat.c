@@ -1,6 +1,8 @@
 /* fuzz_fat.c: libFuzzer target for the filesystem readers (FAT today): the input is a volume
  * image (512-byte sectors); the root directory and the directories and files in it are listed
- * and read in full. Nothing may crash, hang or read outside the image. */
+ * and read in full, and tab completion offers their names. Nothing may crash, hang or read
+ * outside the image. */
+#include "disk/complete.h"
 #include "disk/fs.h"
 #include "lib/errors.h"
 #include <stdio.h>
@@ -35,6 +37,22 @@ static int collect(void *ctx, const struct fs_dirent *e)
 	return 0;
 }
 
+static const char *word;
+
+/* A completion must extend the word typed. */
+static void offer(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (strncmp(name, word, strlen(word)))
+		abort();
+}
+
+static void complete(const char *w)
+{
+	word = w;
+	disk_complete(w, strlen(w), offer, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct blockdev d = { .name = "hd0", .sector_size = 512, .read = fz_read };
@@ -47,9 +65,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (d.sectors == 0)
 		return 0;
 	fs_list(&d, "/", collect, &n);
+	if (blockdev_register(&d) == 0) {
+		complete("(h");
+		complete("(hd0)/");
+	}
 	for (int i = 0; i < n.n; i++) {
 		struct file f = { 0 };
 		struct names sub = { .n = 0 };
+		char w[FS_NAME_MAX + 16];
+
+		snprintf(w, sizeof(w), "(hd0)%s/", n.name[i]);
+		complete(w);
 
 		fs_list(&d, n.name[i], collect, &sub);
 		if (fs_open_file(&f, &d, n.name[i]) == 0) {
@@ -63,5 +89,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			file_close(&f);
 		}
 	}
+	blockdev_unregister(&d);
 	return 0;
 }
