@@ -1,6 +1,7 @@
 """chainloader from disks (GRUB legacy's semantics): boot sectors nobody here wrote - syslinux's
-MBR (Debian's syslinux-common) chaining to the boot sector mkfs.vfat writes - run after
-`chainloader (hd0)+1` and `boot`, shown by the FAT boot sector's message on the VGA screen; a
+MBR (Debian's syslinux-common) chaining to the boot sector mkfs.vfat writes, GRUB 2's boot.img
+loading its core.img from the second disk - run after `chainloader (hd0)+1` / `(hd1)+1` and
+`boot`, shown by their messages on the VGA screen; a
 sector without the 55AAh signature is refused and `--force` boots it, and the test boot sector
 (tests/kernels/bootsect) reports the registers it got: DL the BIOS drive, DS:SI its partition
 entry."""
@@ -19,6 +20,7 @@ from test_vga_console import Monitor
 
 KERNELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "kernels")
 SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin"
+GRUB_DIR = "/usr/lib/grub/i386-pc"
 FAT_START, FAT_SECTORS = 2048, 16384
 RAW_START = 18432            # (hd0,1): random bytes, no signature
 LOGICAL_START = 22528        # (hd0,4): the register-reporting sector
@@ -139,3 +141,45 @@ def test_chain_force_registers(machines, builddir, tmp_path):
     entry = bytes.fromhex(g[7])
     assert entry[0] == 0x80 and entry[4] == 0x83, entry.hex()
     assert struct.unpack("<II", entry[8:16]) == (LOGICAL_START, 2048), entry.hex()
+
+
+def make_grub2_disk(path, tmp_path):
+    """A 16 MiB MBR disk with GRUB 2 (Debian's grub-pc-bin) set up as grub-install would: its
+    boot.img in the MBR (partition table kept; boot.img's kernel sector is 1 already), core.img
+    made by grub-mkimage in the gap from sector 1 (grub-mkimage fills in diskboot's block list),
+    with an early config that prints the root GRUB derived from the BIOS drive it was given."""
+    cfg = tmp_path / "early.cfg"
+    cfg.write_text('echo "GRUB 2 chained by osprey: root=$root"\n')
+    core = tmp_path / "core.img"
+    subprocess.run(["grub-mkimage", "-O", "i386-pc", "-d", GRUB_DIR, "-o", str(core), "-c",
+                    str(cfg), "-p", "(,msdos1)/boot/grub", "biosdisk", "part_msdos", "fat",
+                    "echo"], check=True, capture_output=True)
+    with open(path, "wb") as f:
+        f.truncate(16 * MiB)
+    sfdisk(path, "label: dos\nstart=2048, size=30720, type=c\n")
+    boot = open(os.path.join(GRUB_DIR, "boot.img"), "rb").read()
+    assert boot[0x5c:0x64] == struct.pack("<Q", 1)   # GRUB_BOOT_MACHINE_KERNEL_SECTOR
+    write_at(path, 0, boot[:0x1b8])
+    write_at(path, 512, core.read_bytes())
+
+
+def test_chain_grub2_second_disk(machines, builddir, tmp_path):
+    """GRUB 2's boot.img on the second disk, chained with `chainloader (hd1)+1`: it loads its
+    core.img from BIOS drive 81h (the DL osprey gave it) and GRUB names its root hd1."""
+    disk, blank = str(tmp_path / "grub.img"), str(tmp_path / "blank.img")
+    make_grub2_disk(disk, tmp_path)
+    with open(blank, "wb") as f:
+        f.truncate(MiB)
+    sock = sock_path("grub-mon.sock")
+    m = machines(name="chain-grub2", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
+                 extra_args=["-drive", f"file={blank},format=raw,if=ide,index=0",
+                             "-drive", f"file={disk},format=raw,if=ide,index=1",
+                             "-monitor", f"unix:{sock},server=on,wait=off"])
+    mon = Monitor(sock)
+    m.boot_to_prompt()
+    out = last(m, "chainloader (hd1)+1")
+    assert out == "Boot sector from (hd1), BIOS drive 81h", out
+    m.sendline("boot")
+    m.expect(r"Starting boot sector of \(hd1\) at 0:7C00, BIOS drive 81h")
+    screen = screen_wait(mon, "GRUB 2 chained by osprey")
+    assert "GRUB 2 chained by osprey: root=hd1,msdos1" in screen, screen
