@@ -96,7 +96,7 @@ void disk_complete(const char *word, size_t len, void (*add)(void *ctx, const ch
 	plain[j] = '\0';
 	if (plain[0] == '(' && !strchr(plain, ')')) {
 		offer_devices(add, ctx);
-		return;
+		goto out;
 	}
 	if (!has_slash)
 		return;

@@ -103,7 +103,8 @@ def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
 
 
 def test_chain_force_registers(machines, builddir, tmp_path):
-    """Tab completes devices and a file name on (hd1,0). A sector without signature on the
+    """A BIOS read error gives its message. Tab completes devices and a file name on (hd1,0).
+    A sector without signature on the
     second disk's logical partition: refused, then booted
     with --force; it reports DL 81h and DS:SI at 0:07BE holding a made-up entry for (hd1,4)
     (boot flag, type 83h, its absolute start and size), a stack below 0:7C00, CS:IP 0:7C00."""
@@ -111,10 +112,19 @@ def test_chain_force_registers(machines, builddir, tmp_path):
     regs = make_chain_disk(disk, tmp_path)
     with open(blank, "wb") as f:
         f.truncate(MiB)
+    # (hd2) fails every read of its sector 1 (QEMU's blkdebug error injection: EIO).
+    bad, cfg = str(tmp_path / "bad.img"), tmp_path / "blkdebug.cfg"
+    with open(bad, "wb") as f:
+        f.truncate(MiB)
+    cfg.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "1"\n')
     m = machines(name="chain-force", kernel=os.path.join(builddir, "stage2", "osprey.lkrn"),
                  extra_args=["-drive", f"file={blank},format=raw,if=ide,index=0",
-                             "-drive", f"file={disk},format=raw,if=ide,index=1"])
+                             "-drive", f"file={disk},format=raw,if=ide,index=1",
+                             "-drive", f"file=blkdebug:{cfg}:{bad},format=raw,if=ide,index=2"])
     m.boot_to_prompt()
+    out = last(m, "chainloader (hd2)1+1")
+    assert re.match(r"Error: \(hd2\)1\+1: I/O error \(BIOS disk 82h \(hd2\): reading sector 1 "
+                    r"failed: .* \(status [0-9a-f]{2}h\)\)$", out), out
     # Tab completion of devices and file names on disks (GRUB legacy's).
     m.send("ls (hd1,\t")
     m.expect(r"\r?\n\(hd1,0\)  \(hd1,1\)  \(hd1,2\)  \(hd1,4\)\r?\nosprey> ls \(hd1,")
