@@ -26,29 +26,31 @@ static int locate(const char *name, struct bootsect_dev *b)
 	bool lba;
 	int rc, drive;
 	const char *comma;
+	char dev[sizeof(b->name)];
 
 	memset(b, 0, sizeof(*b));
-	if (file_name_parse(name, file_root_device, &n) == 0 && is_disk(n.device))
-		strlcpy(b->name, n.device, sizeof(b->name));
+	rc = file_name_parse(name, file_root_device, &n);
+	strlcpy(b->name, rc == 0 && n.device[0] ? n.device : n.source, sizeof(b->name));
+	if (rc == 0 && is_disk(n.device))
+		strlcpy(dev, n.device, sizeof(dev));
 	else if (is_disk(file_root_device))
-		strlcpy(b->name, file_root_device, sizeof(b->name));
+		strlcpy(dev, file_root_device, sizeof(dev));
 	else {
-		strlcpy(b->name, "hd0", sizeof(b->name));
 		b->drive = 0x80;
 		return 0;
 	}
-	if ((rc = disk_get(b->name, &d)) < 0)
+	if ((rc = disk_get(dev, &d)) < 0)
 		return rc;
 	disk = d->parent ? d->parent : d;
 	drive = biosdisk_drive_of(disk);
 	if (drive < 0) {
 		disk_put(d);
-		snprintf(err_detail, sizeof(err_detail), "(%s) is no BIOS disk", b->name);
+		snprintf(err_detail, sizeof(err_detail), "(%s) is no BIOS disk", dev);
 		return -E_NODEV;
 	}
 	b->drive = (uint8_t)drive;
 	rc = 0;
-	comma = strchr(b->name, ',');
+	comma = strchr(dev, ',');
 	if (comma && parse_u32(comma + 1, &index) == 0 && (rc = part_find(disk, index, &e)) == 0) {
 		if (biosdisk_geometry(disk, &cyls, &heads, &spt, &lba) < 0)
 			heads = spt = 0;

@@ -68,7 +68,7 @@ def screen_wait(mon, text, timeout=60):
         time.sleep(1)
 
 
-def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
+def test_chain_syslinux_mbr_to_fat(osprey, tftp_root, tmp_path):
     """osprey.0, PXE-booted, with an IDE disk: (hd0)+1 is syslinux's MBR: it loads the active partition's boot sector (mkfs.vfat's),
     whose message reaches the VGA screen. Before that: errors for a missing disk, partition, a
     sector without signature, and what chainloader says of a partition and a file."""
@@ -76,6 +76,7 @@ def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
     make_chain_disk(disk, tmp_path)
     mbr = open(disk, "rb").read(512)
     assert b"not a bootable disk" not in mbr   # the message comes from the FAT boot sector
+    (tftp_root / "mbr.bin").write_bytes(mbr)
     sock = sock_path("chain-mon.sock")
     m = osprey(name="chain-disk", extra_args=["-drive", f"file={disk},format=raw,if=ide,index=0",
                                               "-monitor", f"unix:{sock},server=on,wait=off"])
@@ -89,6 +90,11 @@ def test_chain_syslinux_mbr_to_fat(osprey, tmp_path):
     assert out.startswith("Error: (hd0,7)+1:") and "has no partition 7" in out, out
     out = m.cmd("boot")
     assert out.startswith("Error: no kernel loaded"), out   # a refused sector stays unloaded
+    out = last(m, "chainloader --type=floppy (hd0)+1")
+    assert out == "Error: --type=floppy: chainloader boots a bootsector or a pxe NBP", out
+    # A boot sector from the network: DL 80h (the root device is (nd), no disk).
+    out = last(m, "chainloader --type=bootsector (nd)/mbr.bin")
+    assert out == "Boot sector from (nd), BIOS drive 80h", out
     out = last(m, "chainloader --force (hd0,0)/regs.bin")
     assert out == "Boot sector from (hd0,0), BIOS drive 80h, partition entry at DS:SI", out
     out = last(m, "chainloader (hd0,0)+1")
