@@ -96,8 +96,9 @@ rs_try:
 	movw %dx, %cx
 	incw %cx
 	xorl %edx, %edx
-	divl heads-vars(%bp)			/* eax = cylinder, dx = head (the installer keeps
-					 * stage2 within CHS reach, cylinder < 1024) */
+	divl heads-vars(%bp)			/* eax = cylinder, dx = head; cylinder bits above 9
+					 * are dropped: nothing checks stage2 lies below
+					 * cylinder 1024 (docs/images.md "CHS reach") */
 	movb %al, %ch
 	shlb $6, %ah
 	orb %ah, %cl

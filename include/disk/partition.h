@@ -35,6 +35,14 @@ int part_find(struct blockdev *disk, unsigned index, struct part_entry *e);
  * an empty or extended slot. */
 int part_make_active(struct blockdev *disk, unsigned index);
 
+/* The 16-byte partition table entry a chained boot sector of partition e of disk finds at DS:SI
+ * (what an MBR hands over): an MBR primary's entry as on disk, boot flag set; for a logical or
+ * GPT partition one made up as GRUB does: flag 80h, the type byte, the absolute start (capped
+ * at FFFFFFFFh) and size, CHS from the geometry heads/spt (cylinders past 1023 as 1023/254/63).
+ * Returns 0 or a read error. */
+int part_chain_entry(struct blockdev *disk, const struct part_entry *e, uint32_t heads,
+		     uint32_t spt, uint8_t out[16]);
+
 /* Standard CRC-32 (as GPT uses it) of len bytes, continuing from crc (0 to start). */
 uint32_t part_crc32(uint32_t crc, const void *buf, size_t len);
 

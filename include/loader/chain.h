@@ -1,5 +1,5 @@
-/* chain.h: handing the machine to another boot program at 0:7C00 (a PXE NBP; boot sectors come
- * with the disk support and go through the same command and trampoline). */
+/* chain.h: handing the machine to another boot program at 0:7C00: a PXE NBP, or a boot sector
+ * (GRUB legacy's chainloader); both go through `chainloader` and the same trampoline. */
 #ifndef OSPREY_CHAIN_H
 #define OSPREY_CHAIN_H
 
@@ -16,5 +16,21 @@ int chain_fits(size_t len, uint32_t top);
  * then copies data to 0:7C00 and jumps there in real mode. Returns only on failure (-E_*, the
  * reason in err_detail). */
 int nbp_start(const uint8_t *data, size_t len);
+
+#define BOOTSECT_SIZE 512         /* what of a chained file is a boot sector */
+
+/* Where a boot sector comes from, as a BIOS (or an MBR) tells it. */
+struct bootsect_dev {
+	char name[16];            /* "hd0,0" for messages */
+	uint8_t drive;            /* DL: the BIOS drive number */
+	bool has_entry;           /* a partition: DS:SI points at entry */
+	uint8_t entry[16];        /* its partition table entry (partition.h part_chain_entry) */
+};
+
+/* Start a boot sector as a BIOS would: shuts down everything (shutdown_all(0): the PXE stack
+ * unloaded, NICs quiet), copies sector to 0:7C00 and jumps there in real mode with DL the
+ * drive, DS:SI the partition entry (put at 0:07BE) when there is one, SS:SP just below 0:7C00
+ * (a return goes to INT 18h). Returns only on failure. */
+int bootsect_start(const uint8_t *sector, const struct bootsect_dev *dev);
 
 #endif

@@ -13,7 +13,8 @@ struct history {
 	int head;
 };
 
-/* Completion callback: given the prefix of the first word, call add(ctx, name) for each match. */
+/* Completion callback: given the word before the cursor (up to it, as typed: backslash escapes
+ * kept), call add(ctx, name) for each match, named as it would be typed. */
 typedef void (*complete_fn)(const char *prefix, size_t len,
 			    void (*add)(void *ctx, const char *name), void *ctx);
 
@@ -27,7 +28,8 @@ struct lineedit {
 	struct history *hist;
 	int hist_idx;            /* -1 while editing a fresh line */
 	char saved[LINE_MAX_LEN];/* the fresh line while browsing history */
-	complete_fn complete;
+	complete_fn complete;     /* the first word (commands) */
+	complete_fn complete_arg; /* later words (file names); NULL after lineedit_start: none */
 	put_fn put;
 	void *put_ctx;
 	const char *prompt;      /* optional (NULL after lineedit_start): reprinted after a

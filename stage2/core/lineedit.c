@@ -156,6 +156,7 @@ struct completion {
 	char common[LINE_MAX_LEN];
 	size_t common_len;
 	bool listing;
+	size_t list_from;     /* a listing shows names from here (past the directory typed) */
 };
 
 static void completion_add(void *ctx, const char *name)
@@ -167,7 +168,7 @@ static void completion_add(void *ctx, const char *name)
 	if (c->listing) {
 		if (c->count++)
 			put(c->le, "  ", 2);
-		put_str(c->le, name);
+		put_str(c->le, name + c->list_from);
 		return;
 	}
 	if (c->count++ == 0) {
@@ -187,18 +188,50 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Where the word under the cursor starts (a blank escaped by a backslash is part of a word);
+ * *first: it is the line's first word. */
+static size_t word_start(const struct lineedit *le, bool *first)
+{
+	size_t i = 0, start;
+
+	while (i < le->pos && is_blank(le->buf[i]))
+		i++;
+	start = i;
+	*first = true;
+	while (i < le->pos) {
+		if (le->buf[i] == '\\' && i + 1 < le->pos) {
+			i += 2;
+			continue;
+		}
+		if (!is_blank(le->buf[i])) {
+			i++;
+			continue;
+		}
+		while (i < le->pos && is_blank(le->buf[i]))
+			i++;
+		start = i;
+		*first = false;
+	}
+	return start;
+}
+
+/* Whether a unique completion is a whole word (a space follows) or a directory or device to
+ * go on typing into. */
+static bool continues(const char *s, size_t n)
+{
+	return n && (s[n - 1] == '/' || s[n - 1] == ')');
+}
+
 static void complete(struct lineedit *le)
 {
 	static struct completion c;   /* 1 KiB: keep it off the loader's small stack */
-	size_t start = 0;
+	complete_fn fn;
+	bool first;
+	size_t start = word_start(le, &first);
 
-	if (!le->complete)
+	fn = first ? le->complete : le->complete_arg;
+	if (!fn)
 		return;
-	while (start < le->pos && is_blank(le->buf[start]))
-		start++;
-	for (size_t i = start; i < le->pos; i++)
-		if (is_blank(le->buf[i]))
-			return;   /* the cursor is past the first word: only commands complete */
 
 	/* The prefix is passed NUL-terminated: copy it out of the line being edited. */
 	static char prefix[LINE_MAX_LEN];
@@ -212,14 +245,20 @@ static void complete(struct lineedit *le)
 	c.count = 0;
 	c.common_len = 0;
 	c.listing = false;
-	le->complete(prefix, plen, completion_add, &c);
+	c.list_from = 0;
+	if (!first)
+		for (size_t i = 0; i < plen; i++)
+			if (prefix[i] == '/')
+				c.list_from = i + 1;
+	fn(prefix, plen, completion_add, &c);
 
 	if (c.count == 0)
 		return;
 	if (c.count == 1) {
 		/* The whole name, then a space unless one already follows the cursor. */
 		size_t n = c.common_len - plen;
-		if ((n == 0 || insert(le, c.common + plen, n)) && !is_blank(le->buf[le->pos]))
+		if ((n == 0 || insert(le, c.common + plen, n)) && !is_blank(le->buf[le->pos]) &&
+		    !continues(c.common, c.common_len))
 			insert(le, " ", 1);
 		return;
 	}
@@ -232,7 +271,7 @@ static void complete(struct lineedit *le)
 	put(le, "\n", 1);
 	c.count = 0;
 	c.listing = true;
-	le->complete(prefix, plen, completion_add, &c);
+	fn(prefix, plen, completion_add, &c);
 	put(le, "\n", 1);
 	if (le->prompt)
 		put_str(le, le->prompt);
@@ -249,6 +288,7 @@ void lineedit_start(struct lineedit *le, struct history *h, complete_fn complete
 	le->hist = h;
 	le->hist_idx = -1;
 	le->complete = complete_cb;
+	le->complete_arg = NULL;
 	le->put = put_cb;
 	le->put_ctx = put_ctx;
 	le->prompt = NULL;

@@ -5,6 +5,7 @@
 #include "services/console.h"
 #include "files/file.h"
 #include "arch/biosdisk.h"
+#include "disk/complete.h"
 #include "disk/diskboot.h"
 #include "services/heap.h"
 #include "ui/lineedit.h"
@@ -72,6 +73,7 @@ static void __attribute__((noreturn)) prompt_loop(void)
 			history = zalloc(sizeof(*history));   /* NULL: no history, still a prompt */
 		lineedit_start(&le, history, complete_commands, le_put, NULL);
 		le.prompt = "osprey> ";
+		le.complete_arg = disk_complete;
 		while ((r = lineedit_key(&le, console_getkey())) == 0)
 			;
 		if (r > 0)

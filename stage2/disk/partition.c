@@ -279,3 +279,47 @@ out:
 	free(list);
 	return rc;
 }
+
+/* The three CHS bytes of an MBR entry for lba (head; sector with cylinder bits 8-9; cylinder). */
+static void chs_bytes(uint64_t lba, uint32_t heads, uint32_t spt, uint8_t *out)
+{
+	uint64_t cyl = 1023;
+	uint32_t head = 254, sec = 63;
+
+	if (heads && spt && heads <= 256 && spt <= 63 && lba / ((uint64_t)heads * spt) <= 1023) {
+		cyl = lba / ((uint64_t)heads * spt);
+		head = (uint32_t)(lba / spt % heads);
+		sec = (uint32_t)(lba % spt) + 1;
+	}
+	out[0] = (uint8_t)head;
+	out[1] = (uint8_t)(sec | (cyl >> 2 & 0xc0));
+	out[2] = (uint8_t)cyl;
+}
+
+int part_chain_entry(struct blockdev *disk, const struct part_entry *e, uint32_t heads,
+		     uint32_t spt, uint8_t out[16])
+{
+	int rc;
+
+	if (e->index < 4 && e->type != 0xEE) {
+		uint8_t *sec = malloc(disk->sector_size);
+
+		if (!sec)
+			return -E_NOMEM;
+		rc = blockdev_read(disk, 0, 1, sec);
+		if (rc == 0) {
+			memcpy(out, sec + MBR_TABLE_OFF + 16 * e->index, 16);
+			out[0] = 0x80;
+		}
+		free(sec);
+		return rc;
+	}
+	memset(out, 0, 16);
+	out[0] = 0x80;
+	chs_bytes(e->start, heads, spt, out + 1);
+	out[4] = e->type;
+	chs_bytes(e->start + e->sectors - 1, heads, spt, out + 5);
+	put_le32(out + 8, e->start > 0xffffffffu ? 0xffffffffu : (uint32_t)e->start);
+	put_le32(out + 12, e->sectors > 0xffffffffu ? 0xffffffffu : (uint32_t)e->sectors);
+	return 0;
+}

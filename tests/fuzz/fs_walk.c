@@ -1,6 +1,7 @@
 /* fs_walk.c: shared body of the FAT, ext2-4 and ISO 9660 fuzz targets: the input is a volume
- * image; nothing may crash, hang or read outside it. */
+ * image, listed, read and offered to tab completion; nothing may crash, hang or read outside it. */
 #include "fuzz_fs_walk.h"
+#include "disk/complete.h"
 #include "disk/fs.h"
 #include "lib/errors.h"
 #include <stdio.h>
@@ -51,6 +52,22 @@ static void read_all(struct blockdev *d, const char *name)
 	file_close(&f);
 }
 
+static const char *word;
+
+/* A completion must extend the word typed. */
+static void offer(void *ctx, const char *name)
+{
+	(void)ctx;
+	if (strncmp(name, word, strlen(word)))
+		abort();
+}
+
+static void complete(const char *w)
+{
+	word = w;
+	disk_complete(w, strlen(w), offer, NULL);
+}
+
 void fuzz_fs_walk(const uint8_t *data, size_t size, uint32_t sector_size)
 {
 	struct blockdev d = { .name = "hd0", .sector_size = sector_size, .read = fz_read };
@@ -64,7 +81,18 @@ void fuzz_fs_walk(const uint8_t *data, size_t size, uint32_t sector_size)
 	top.prefix = "";
 	top.n = 0;
 	fs_list(&d, "/", collect, &top);
+	bool registered = blockdev_register(&d) == 0;
+	if (registered) {
+		complete("(h");
+		complete("(hd0)/");
+	}
 	for (int i = 0; i < top.n; i++) {
+		if (registered) {
+			char w[sizeof(top.name[0]) + 8];
+
+			snprintf(w, sizeof(w), "(hd0)%s/", top.name[i]);
+			complete(w);
+		}
 		sub.prefix = top.name[i];
 		sub.n = 0;
 		fs_list(&d, top.name[i], collect, &sub);
@@ -72,4 +100,6 @@ void fuzz_fs_walk(const uint8_t *data, size_t size, uint32_t sector_size)
 		for (int k = 0; k < sub.n; k++)
 			read_all(&d, sub.name[k]);
 	}
+	if (registered)
+		blockdev_unregister(&d);
 }

@@ -66,6 +66,9 @@ def test_image_linked_above_chain_area(builddir):
     assert syms["_lkrn_relocate_offset"] == syms["lkrn_relocate"] - syms["_start_image"]
     # The NBP entry's move code runs at 0x7C00 and must end before the copy reaches it.
     assert syms["nbp_moved"] - syms["_start_image"] <= syms["_start_image"] - 0x7C00
+    # The chain trampoline runs at 0x600 and must end below 0x7BE, where a chained partition
+    # boot sector's table entry goes (DS:SI).
+    assert syms["chain_tramp_end"] - syms["chain_tramp"] <= 0x7BE - 0x600
     # The link map says the same.
     mapfile = open(os.path.join(builddir, "stage2/osprey.map")).read()
     assert re.search(r"(?m)^\s+0x0*8000\s+_start_image = \.", mapfile), "no _start_image in map"

@@ -59,7 +59,7 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     out = m.cmd("boot")
     assert out.startswith("Error: no kernel loaded"), out
     out = m.cmd("chainloader")
-    assert out == "Error: usage: chainloader FILE", out
+    assert out == "Error: usage: chainloader [--force] [--type=bootsector|pxe] FILE", out
     # The network still works after the failures.
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60)
     chain(m, "(nd)/pxelinux.0")

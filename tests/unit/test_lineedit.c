@@ -452,3 +452,59 @@ TEST(lineedit_defends_invariants)
 	KEYSEQ(KEY_LEFT, KEY_TAB, KEY_ENTER);
 	CHECK_STR(le.buf, "kernel x");
 }
+
+/* A file name completer: what disk_complete offers for "(hd0,0)/": entries as typed. */
+static void file_complete(const char *prefix, size_t len, void (*add)(void *, const char *),
+			  void *ctx)
+{
+	(void)prefix; (void)len;
+	add(ctx, "(hd0,0)/boot/");
+	add(ctx, "(hd0,0)/bin/");
+	add(ctx, "(hd0,0)/Some\\ Dir/");
+	add(ctx, "(hd0,0)/Some\\ Dir/a\\ b.txt");
+	add(ctx, "(hd0)");
+}
+
+TEST(lineedit_complete_arguments)
+{
+	/* Later words go to the argument completer; none set: nothing happens. */
+	setup(NULL, fake_complete);
+	type("cat (hd0,0)/bo");
+	KEYSEQ(KEY_TAB);
+	CHECK_STR(le.buf, "cat (hd0,0)/bo");
+	setup(NULL, fake_complete);
+	le.complete_arg = file_complete;
+	type("cat (hd0,0)/bo");
+	KEYSEQ(KEY_TAB);
+	CHECK_STR(le.buf, "cat (hd0,0)/boot/");   /* a directory: no space after it */
+	CHECK_SCREEN();
+	/* The first word still completes commands. */
+	KEYSEQ(KEY_HOME, KEY_RIGHT, KEY_TAB);
+	CHECK_STR(le.buf, "cat (hd0,0)/boot/");
+	/* An escaped blank is inside the word. */
+	setup(NULL, fake_complete);
+	le.complete_arg = file_complete;
+	type("cat (hd0,0)/Some\\ Dir/a");
+	KEYSEQ(KEY_TAB);
+	CHECK_STR(le.buf, "cat (hd0,0)/Some\\ Dir/a\\ b.txt ");
+	CHECK_SCREEN();
+	/* A device ends in ')': no space either. */
+	setup(NULL, fake_complete);
+	le.complete_arg = file_complete;
+	type("chainloader (hd0");
+	KEYSEQ(KEY_TAB);
+	CHECK_STR(le.buf, "chainloader (hd0");      /* (hd0,0)/... and (hd0) share "(hd0" */
+	setup(NULL, fake_complete);
+	le.complete_arg = file_complete;
+	type("chainloader (hd0)");
+	KEYSEQ(KEY_TAB);
+	CHECK_STR(le.buf, "chainloader (hd0)");
+	/* Several: listed by their names in the directory typed, the line redrawn. */
+	setup(NULL, fake_complete);
+	le.prompt = "osprey> ";
+	le.complete_arg = file_complete;
+	type("ls (hd0,0)/b");
+	KEYSEQ(KEY_TAB);
+	CHECK(strstr(term.raw, "\nboot/  bin/\nosprey> ls (hd0,0)/b") != NULL);
+	CHECK_STR(le.buf, "ls (hd0,0)/b");
+}

@@ -54,6 +54,29 @@ TEST(partition_mbr_sfdisk)
 	CHECK_EQ(part_find(&d.bd, 3, &e), -E_NOENT);
 	CHECK_EQ(part_find(&d.bd, 6, &e), -E_NOENT);
 
+	/* The entry a chained boot sector gets: primaries as on disk with the boot flag set... */
+	uint8_t pe[16], want[16];
+
+	CHECK_EQ(part_find(&d.bd, 1, &e), 0);
+	CHECK_EQ(part_chain_entry(&d.bd, &e, 16, 63, pe), 0);
+	memcpy(want, d.data + 446 + 16, 16);
+	CHECK_EQ(want[0], 0);
+	want[0] = 0x80;
+	CHECK(!memcmp(pe, want, 16));
+	/* ...a logical one made up with its absolute start and CHS from the geometry. */
+	CHECK_EQ(part_find(&d.bd, 5, &e), 0);
+	CHECK_EQ(part_chain_entry(&d.bd, &e, 16, 63, pe), 0);
+	CHECK_EQ(pe[0], 0x80); CHECK_EQ(pe[4], 0x82);
+	CHECK_EQ(get_le32(pe + 8), 47104); CHECK_EQ(get_le32(pe + 12), 8192);
+	CHECK_EQ(pe[1], 11); CHECK_EQ(pe[2], 44); CHECK_EQ(pe[3], 46);   /* 47104 = 46/11/44 */
+	/* Past cylinder 1023, or with a geometry the BIOS got wrong: 1023/254/63. */
+	e.start = 5000000;
+	CHECK_EQ(part_chain_entry(&d.bd, &e, 16, 63, pe), 0);
+	CHECK_EQ(pe[1], 254); CHECK_EQ(pe[2], 0xff); CHECK_EQ(pe[3], 0xff);
+	e.start = 0x100000000ull;
+	CHECK_EQ(part_chain_entry(&d.bd, &e, 0, 0, pe), 0);
+	CHECK_EQ(get_le32(pe + 8), 0xffffffffu); CHECK_EQ(pe[7], 0xff);
+
 	/* Hostile: the second EBR links back to the first (a loop): the chain stops. */
 	uint8_t *ebr2 = d.data + 47104ull * 512 - 2048 * 512; /* EBR sits 2048 before its part */
 	put_le32(ebr2 + 446 + 16 + 8, 0);

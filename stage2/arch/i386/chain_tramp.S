@@ -1,8 +1,10 @@
 /* chain_tramp.S: the last code osprey runs before a chained program: copied below 0x7C00
  * because it overwrites osprey itself (the image at 0x8000 lies where the program goes), it
  * copies the program to 0:7C00, leaves protected mode and jumps there with the registers and
- * stack a PXE ROM gives an NBP (PXE 2.1: CS:IP 0:7C00, ES:BX PXENV+, SS:SP with the !PXE far
- * pointer at SS:SP+4, interrupts on). It carries its own GDT, since osprey's is overwritten. */
+ * stack its caller chose: for a PXE NBP what a PXE ROM gives (PXE 2.1: CS:IP 0:7C00, ES:BX
+ * PXENV+, SS:SP with the !PXE far pointer at SS:SP+4), for a boot sector what a BIOS or an MBR
+ * gives (DL the drive, DS:SI a partition table entry); interrupts on. It carries its own GDT,
+ * since osprey's is overwritten. */
 #include "segments.h"
 
 /* An address inside the trampoline once it sits at CHAIN_TRAMP_ADDR. */
@@ -52,8 +54,8 @@ chain_tramp:
 	outb %al, $0x70
 	xorl %eax, %eax
 	xorl %ecx, %ecx
-	xorl %edx, %edx
-	xorl %esi, %esi
+	movl T(tp_edx), %edx
+	movl T(tp_esi), %esi
 	xorl %edi, %edi
 	xorl %ebp, %ebp
 	movw %ax, %ds
@@ -91,6 +93,10 @@ tp_len:		.long 0
 tp_pxenv:	.long 0			/* offset, segment: what LES takes */
 tp_ss:		.word 0
 tp_sp:		.word 0
+tp_edx:		.long 0			/* DL: a boot sector's BIOS drive */
+tp_esi:		.long 0			/* SI: its partition table entry (DS = 0) */
 chain_tramp_end:
+/* It must end below 0:07BE, where a chained partition boot sector's table entry is put
+ * (bootsect_boot.c checks; gas cannot, the size is known only after relaxation). */
 
 	.section .note.GNU-stack, "", @progbits

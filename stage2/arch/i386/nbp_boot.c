@@ -1,24 +1,16 @@
 /* nbp_boot.c: starts a chained PXE NBP: the PXE stack kept and its NIC given back open, the
  * registers and stack a PXE ROM gives an NBP (PXE 2.1), through the trampoline in chain_tramp.S. */
 #include "arch/basemem.h"
+#include "chain_tramp.h"
 #include "lib/errors.h"
 #include "loader/chain.h"
 #include "pxe/pxe_core.h"
-#include "segments.h"
 #include "services/lowmem.h"
 #include "services/shutdown.h"
 
-extern char chain_tramp[], chain_tramp_end[], chain_tramp_params[], chain_tramp_return[];
 extern char _end[];
 extern uint32_t nbp_pxe_ptr;
 extern uint16_t nbp_saved_ss, nbp_saved_sp;
-
-struct chain_params {
-	uint32_t src, len, pxenv;
-	uint16_t ss, sp;
-} __attribute__((packed));
-
-#define OWN_STACK_SP (CHAIN_LOAD_ADDR - 8)
 
 /* The stack the PXE ROM started osprey on, when it is intact: SS:SP+4 still holds the !PXE
  * pointer and it lies above both osprey (the gateway's stack and the image overwrote anything
@@ -59,8 +51,6 @@ static int nbp_check(size_t len)
 
 int nbp_start(const uint8_t *data, size_t len)
 {
-	size_t tsize = (size_t)(chain_tramp_end - chain_tramp);
-	uint8_t *tramp = (uint8_t *)(uintptr_t)CHAIN_TRAMP_ADDR;
 	struct chain_params p = { 0 };
 	int rc;
 
@@ -80,17 +70,8 @@ int nbp_start(const uint8_t *data, size_t len)
 		p.ss = nbp_saved_ss;
 		p.sp = nbp_saved_sp;
 	} else {
-		/* Our own, below 0:7C00: a return address into the trampoline, then !PXE. */
-		uint8_t *s = (uint8_t *)(uintptr_t)OWN_STACK_SP;
-
-		put_le16(s, (uint16_t)(CHAIN_TRAMP_ADDR + (chain_tramp_return - chain_tramp)));
-		put_le16(s + 2, 0);
-		put_le32(s + 4, pxe_bang_segoff());
 		p.ss = 0;
-		p.sp = OWN_STACK_SP;
+		p.sp = chain_own_stack(pxe_bang_segoff());
 	}
-	memcpy(tramp, chain_tramp, tsize);
-	memcpy(tramp + (chain_tramp_params - chain_tramp), &p, sizeof(p));
-	((void (*)(void))(uintptr_t)CHAIN_TRAMP_ADDR)();
-	return -E_IO;   /* not reached */
+	chain_jump(&p);
 }

@@ -15,6 +15,9 @@
  * gateway stack's reach, outside both osprey's image and a chained program at 0x7C00. */
 #define CHAIN_TRAMP_ADDR 0x600
 #define PXE_LOAD_ADDR_C 0x7c00
+/* Where a chained partition boot sector finds its partition table entry (DS:SI): where an MBR
+ * relocated to 0:0600 has its first entry, as GRUB legacy and GRUB 2 put it. */
+#define CHAIN_PART_ENTRY_ADDR 0x7be
 
 #include "arch/boot.h"
 
