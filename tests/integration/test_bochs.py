@@ -154,23 +154,28 @@ def test_bochs_e1000_vnet(bochs, tftp_root):
 
 
 
-IPXE_NE2K = "/usr/lib/ipxe/qemu/pxe-ne2k_pci.rom"
+IPXE_ROMS = "/usr/lib/ipxe/qemu"
 
 
-def test_bochs_pxe_option_rom(bochs, tftp_root):
-    """osprey.0 PXE-booted in bochs: iPXE's NE2000 PCI ROM from Debian (ipxe-qemu) as the NIC's
-    `bootrom=`, `boot: network` (bochs's BIOS boots the ROM's BEV); iPXE gets slirp's DHCP
-    (bootfile from slirp.conf) and TFTPs osprey.0, which finds the !PXE stack, releases the NIC
-    to its own NE2000 driver and reads over TFTP itself."""
-    if not os.path.isfile(IPXE_NE2K):
-        pytest.fail(f"{IPXE_NE2K} missing (install ipxe-qemu)", pytrace=False)
-    m = bochs("bochs-pxe", root=tftp_root, boot="network", bootrom=IPXE_NE2K,
-              bootfile="osprey.0")
+@pytest.mark.parametrize("nic,ethmod,rom,net", [
+    ("ne2k", "slirp", "pxe-ne2k_pci.rom", r"10\.0\.2\.15 from PXE, server 10\.0\.2\.2"),
+    ("e1000", "vnet", "pxe-e1000.rom", r"192\.168\.10\.15 from PXE, server 192\.168\.10\.1"),
+], ids=["ne2k-slirp", "e1000-vnet"])
+def test_bochs_pxe_option_rom(bochs, tftp_root, nic, ethmod, rom, net):
+    """osprey.0 PXE-booted in bochs: iPXE's PCI ROM for the NIC from Debian (ipxe-qemu) as its
+    `bootrom=`, `boot: network` (bochs's BIOS boots the ROM's BEV); iPXE gets DHCP from slirp or
+    vnet (bootfile from the module's config) and TFTPs osprey.0, which finds the !PXE stack,
+    releases the NIC to its own driver and reads over TFTP itself."""
+    rom = os.path.join(IPXE_ROMS, rom)
+    if not os.path.isfile(rom):
+        pytest.fail(f"{rom} missing (install ipxe-qemu)", pytrace=False)
+    m = bochs(f"bochs-pxe-{nic}", root=tftp_root, nic=nic, ethmod=ethmod, boot="network",
+              bootrom=rom, bootfile="osprey.0")
     m.expect(r"osprey \S+ \(PXE NBP\)", T_PROMPT)
-    m.expect(r"Network: 10\.0\.2\.15 from PXE, server 10\.0\.2\.2")
+    m.expect(r"Network: " + net)
     m.wait_prompt()
     out = m.cmd("pxe status")
-    # osprey's own NE2000 driver took the NIC over from the ROM, which stays in memory.
+    # osprey's own driver took the NIC over from the ROM, which stays in memory.
     assert "NIC released" in out and "!PXE, version 2.1" in out, out
     out = m.cmd("sha256sum (nd)/hello.txt")
     assert sha256_file(os.path.join(tftp_root, "hello.txt")) in out, out
