@@ -28,7 +28,8 @@ PARAMS = 0x3E                   # stage1's parameter block: "OSP1", drive, parti
 BPB_END = 0x3E                  # FAT12/16 BPB: 03h-3Dh
 MBR_KEEP = 0x1B8                # disk signature, partition table, 55AAh: the disk's
 BIOS_BOOT_GUID = "21686148-6469-6e6f-744e-656564454649"
-PREFIX = bytes([0xB6, 0xFF])    # stage2 starts with "mov $0xff,%dh" (stage2_prefix.S)
+PREFIX = bytes([0xB6, 0xFF])
+MKFS_FAT_STUB = b"This is not a bootable disk"   # mkfs.fat's boot code only prints this    # stage2 starts with "mov $0xff,%dh" (stage2_prefix.S)
 
 
 class Refused(Exception):
@@ -231,6 +232,10 @@ def plan_partition(f, stage1, stage2, n, path, force):
         if bpb[0] == 32:
             raise Refused(f"partition {n} holds FAT32, whose BPB overlaps stage1's code: "
                           "use FAT16 or ext2/3/4 there, or install into the MBR")
+        code = boot[BPB_END:MBR_KEEP]
+        if not (ours or not code.strip(b"\0") or MKFS_FAT_STUB in code or force):
+            raise Refused(f"the FAT boot sector of partition {n} holds boot code osprey did not "
+                          "write (another boot loader?); --force overwrites it")
         sectors = fat_file_sectors(f.name, start, boot, path)
         kind = f"FAT{bpb[0]}"
     elif read_at(f, start + 2)[56:58] == b"\x53\xef":

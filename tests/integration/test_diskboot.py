@@ -278,7 +278,7 @@ def sha256_of(path):
 def test_install_partition_refuses(builddir, tmp_path, fixtures_dir):
     """No QEMU: --boot-sector=partition refuses a FAT32 partition, a partition with no
     filesystem it knows, a missing or different stage2 file, an empty slot and another boot
-    loader's ext boot block, leaving the disk as it was."""
+    loader's code in a FAT boot sector or an ext boot block, leaving the disk as it was."""
     from test_disks import FAT_START, sfdisk
     disk = partition_disk(builddir, tmp_path, fixtures_dir)
     other = tmp_path / "other-stage2"
@@ -288,6 +288,13 @@ def test_install_partition_refuses(builddir, tmp_path, fixtures_dir):
     with open(disk, "r+b") as f:
         f.seek(EXT_START * 512)
         f.write(b"\xebLILO stand-in boot code")
+    fatcopy = tmp_path / "fat-loader.img"
+    shutil.copy(disk, fatcopy)
+    with open(fatcopy, "r+b") as f:
+        f.seek(FAT_START * 512 + 0x3E)
+        f.write(b"SYSLINUX stand-in boot code".ljust(0x1B8 - 0x3E, b"\x90"))
+    r = install(builddir, fatcopy, "--boot-sector=partition", "--partition=1")
+    assert r.returncode == 1 and "boot code osprey did not write" in r.stderr, r.stderr
     cases = [
         (["--partition=1", "--stage2-file=/boot/nothere"], "/boot/nothere on the FAT volume"),
         (["--partition=1", f"--stage2={other}"], "is not this stage2"),
