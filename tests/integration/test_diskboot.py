@@ -327,3 +327,38 @@ def test_install_partition_refuses(builddir, tmp_path, fixtures_dir):
         r = install(builddir, img, "--boot-sector=partition", "--partition=0")
         assert r.returncode == 1 and msg in r.stderr, (name, r.stderr)
         assert img.read_bytes() == before, name
+
+
+def test_install_partition_gpt(builddir, tmp_path):
+    """No QEMU: on a GPT disk --boot-sector=partition --partition=1 finds the second GPT entry,
+    reads stage2's sectors on its ext4 (debugfs) and writes stage1 with that block list (the
+    installer compares those sectors with stage2 before writing) into its boot block only."""
+    from test_disks import sfdisk
+    stage2 = os.path.join(builddir, "stage2", "stage2")
+    root = tmp_path / "root"
+    (root / "boot" / "osprey").mkdir(parents=True)
+    shutil.copy(stage2, root / "boot" / "osprey" / "stage2")
+    part = tmp_path / "ext.img"
+    with open(part, "wb") as f:
+        f.truncate(8192 * 512)
+    subprocess.run([need("mkfs.ext4"), "-q", "-F", "-d", str(root), str(part)], check=True)
+    disk = tmp_path / "gpt.img"
+    with open(disk, "wb") as f:
+        f.truncate(16 * 1024 * 1024)
+    sfdisk(str(disk), "label: gpt\nstart=2048, size=1024, type=21686148-6469-6E6F-744E-656564454649\n"
+                      "start=4096, size=8192, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4\n")
+    with open(disk, "r+b") as f:
+        f.seek(4096 * 512)
+        f.write(part.read_bytes())
+    before = disk.read_bytes()
+    r = install(builddir, disk, "--boot-sector=partition", "--partition=1")
+    assert r.returncode == 0 and "partition 1 (ext2/3/4, sector 4096)" in r.stdout, r.stderr
+    after = disk.read_bytes()
+    changed = [i // 512 for i in range(0, len(after), 512) if after[i:i + 512] != before[i:i + 512]]
+    assert changed == [4096], changed
+    s1 = after[4096 * 512:4097 * 512]
+    assert s1[0x3E:0x42] == b"OSP1" and s1[0x43] == 1 and s1[510:] == b"\x55\xaa"
+    lba, count = int.from_bytes(s1[0x44:0x48], "little"), int.from_bytes(s1[0x48:0x4A], "little")
+    assert lba > 4096 and count >= 1
+    want = open(stage2, "rb").read()[:count * 512]
+    assert after[lba * 512:lba * 512 + len(want)] == want
