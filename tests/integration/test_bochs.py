@@ -2,7 +2,9 @@
 an address from bochs's own DHCP (the slirp and vnet modules) and loads files and the Debian
 kernel over TFTP from bochs's own TFTP server, whose root is the NIC's `ethdev=` directory
 (bochs 2.7 eth_slirp.cc passes ethdev to slirp_init as the TFTP path; eth_vnet.cc serves
-ethdev). The serial port is a pty (`com1: mode=term`) driven by the Machine harness."""
+ethdev); osprey.0 also PXE-boots through iPXE's ROMs as the NIC's `bootrom=`. The serial port
+is a pty (`com1: mode=term`) driven by the Machine harness. The full Linux boot takes minutes
+in bochs: scripts/bochs-linux, not a test."""
 
 import os
 import pty
