@@ -3,6 +3,7 @@ its NIC given back open after osprey's native driver used it). Each chained prog
 and load its own files over the ROM's API; they end by starting osprey.lkrn, whose second banner
 and working network prove the round trip."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -42,7 +43,8 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     """e1000e has no native osprey driver, so osprey.0 runs it through the ROM's UNDI; boot
     closes the UNDI, and PXELINUX loads ldlinux.c32, its config and osprey.lkrn over the ROM's
     API; osprey.lkrn finds the stack PXELINUX kept (keeppxe) and drives the NIC through its UNDI
-    (docs/servers.md), moving a file with its own TFTP."""
+    (docs/servers.md), moving a file with its own TFTP; the host name chainloader --option
+    set in the cached DHCPACK shows in its ifconfig."""
     add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
     (tftp_root / "toolarge.0").write_bytes(b"\x90" * (640 * 1024))
     (tftp_root / "empty.0").write_bytes(b"")
@@ -59,12 +61,15 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     out = m.cmd("boot")
     assert out.startswith("Error: no kernel loaded"), out
     out = m.cmd("chainloader")
-    assert out == "Error: usage: chainloader FILE", out
+    assert out == "Error: usage: chainloader [--option=CODE:TEXT]... FILE", out
     # The network still works after the failures.
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60)
-    chain(m, "(nd)/pxelinux.0")
+    # Option 12 (host name) set for the NBP: osprey.lkrn, started by PXELINUX, finds the PXE
+    # API front through INT 1Ah and reads it from the DHCPACK the front returns by pointer.
+    chain(m, "--option=12:set-by-chainloader (nd)/pxelinux.0")
     m.expect(r"PXELINUX", 60)
     lkrn_round_trip(m, driver=r"undi \(PXE UNDI, PXE ROM's driver\) at PCI 00:03\.0")
+    assert re.search(r"(?m)^hostname\s+set-by-chainloader", m.cmd("ifconfig")), "option 12"
 
 
 def test_chain_grub2_core0(machines, tftp_root):
@@ -98,14 +103,37 @@ def native_then_chain_ready(m):
 def test_chain_pxelinux_after_native_driver(machines, tftp_root):
     """After osprey's native driver used the NIC, PXELINUX loads its files with the ROM's UDP
     API: boot's UNDI_INITIALIZE/OPEN/CLOSE left the ROM's net device closed and not reserved
-    for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again."""
-    add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
+    for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again. chainloader
+    --option sets DHCP options 209 (config file) and 210 (path prefix) in the cached reply
+    PXELINUX reads through osprey's PXE API front: ldlinux.c32 and the only config exist under
+    /pxe/ alone, and the kernel that config names must start with its command line."""
+    add_pxelinux(tftp_root)
+    pxe = tftp_root / "pxe"
+    (pxe / "pxelinux.cfg").mkdir(parents=True)
+    (tftp_root / "ldlinux.c32").rename(pxe / "ldlinux.c32")
+    (tftp_root / "pxelinux.cfg" / "default").unlink()
+    os.symlink(os.path.realpath(tftp_root / "vmlinuz"), pxe / "vmlinuz-from-options")
+    (pxe / "pxelinux.cfg" / "boot").write_text(
+        "SERIAL 0 115200\nPROMPT 0\nTIMEOUT 0\n"
+        "DEFAULT k\nLABEL k\n  KERNEL vmlinuz-from-options\n"
+        "  APPEND console=ttyS0,115200 osprey_chain_marker=opt209 panic=-1\n")
     m = machines(name="chain-pxelinux-native", tftp_root=tftp_root, bootfile="osprey.0",
                  nic="e1000")
     native_then_chain_ready(m)
-    chain(m, "(nd)/pxelinux.0")
-    m.expect(r"PXELINUX", 60)
-    lkrn_round_trip(m)
+    out = m.cmd("chainloader --option=209:x --option=209:pxelinux.cfg/boot "
+                "--option=210:/pxe/ (nd)/pxelinux.0", timeout=60)
+    assert "Error" not in out, out
+    out = m.cmd("chainloader --option=300:x (nd)/pxelinux.0")
+    assert out.startswith("Error: --option=300:x: expected --option=CODE:TEXT"), out
+    out = m.cmd("chainloader --option=209:pxelinux.cfg/boot --option=210:/pxe/ (nd)/pxelinux.0",
+                timeout=60)
+    assert re.search(r"PXE NBP, \d+ bytes", out) and "Error" not in out, out
+    m.sendline("boot")
+    m.expect(r"Starting PXE NBP \(\d+ bytes\) at 0:7C00, PXE stack kept")
+    m.expect(r"DHCP options set for the NBP in the cached DHCPACK[^;]*; PXE API front at "
+             r"[0-9a-f]{4}:0000 \(base memory \d+ -> \d+ KiB\)")
+    m.expect(r"Loading vmlinuz-from-options\.+ ?ok", 90)
+    m.expect(r"Command line: .*osprey_chain_marker=opt209", 180)
 
 
 def test_chain_ipxe_undionly(machines, tftp_root):

@@ -4,6 +4,7 @@
 #include "lib/errors.h"
 #include "loader/chain.h"
 #include "pxe/pxe_core.h"
+#include "pxe/pxe_shim.h"
 #include "segments.h"
 #include "services/lowmem.h"
 #include "services/shutdown.h"
@@ -35,10 +36,11 @@ static bool rom_stack_usable(size_t len)
 	return get_le32((void *)(uintptr_t)(phys + 4)) == nbp_pxe_ptr;
 }
 
-/* Why the NBP cannot start, checked before anything is shut down. */
-static int nbp_check(size_t len)
+/* Why the NBP cannot start, checked before anything is shut down; reserve: the bytes the PXE
+ * API front takes off the top of base memory. */
+static int nbp_check(size_t len, uint32_t reserve)
 {
-	uint32_t top = basemem_top();
+	uint32_t top = basemem_top() - reserve;
 	enum pxe_state st = pxe_get_state();
 
 	if (chain_fits(len, top) < 0) {
@@ -57,14 +59,20 @@ static int nbp_check(size_t len)
 	return 0;
 }
 
-int nbp_start(const uint8_t *data, size_t len)
+int nbp_start(const uint8_t *data, size_t len, const struct dhcp_opt *opts, int nopts)
 {
 	size_t tsize = (size_t)(chain_tramp_end - chain_tramp);
 	uint8_t *tramp = (uint8_t *)(uintptr_t)CHAIN_TRAMP_ADDR;
 	struct chain_params p = { 0 };
+	bool rom_stack;
+	uint32_t reserve = 0, bang_so = pxe_bang_segoff(), pxenv_so = pxe_pxenv_segoff();
 	int rc;
 
-	if ((rc = nbp_check(len)) < 0)
+	if ((rc = nbp_check(len, 0)) < 0)
+		return rc;
+	if (nopts > 0 && (rc = pxe_shim_prepare(opts, nopts, &reserve)) < 0)
+		return rc;
+	if (reserve && (rc = nbp_check(len, reserve)) < 0)
 		return rc;
 	printf("Starting PXE NBP (%zu bytes) at 0:7C00, PXE stack kept\n", len);
 	shutdown_all(SHUTDOWN_KEEP_PXE);
@@ -75,17 +83,22 @@ int nbp_start(const uint8_t *data, size_t len)
 	}
 	p.src = (uint32_t)(uintptr_t)data;
 	p.len = (uint32_t)len;
-	p.pxenv = pxe_pxenv_segoff();
-	if (rom_stack_usable(len)) {
+	/* The NBP gets the front's structures; the ROM stack's !PXE pointer is checked first. */
+	rom_stack = rom_stack_usable(len);
+	if (nopts > 0 && (rc = pxe_shim_install(&bang_so, &pxenv_so)) < 0)
+		return rc;
+	p.pxenv = pxenv_so;
+	if (rom_stack) {
 		p.ss = nbp_saved_ss;
 		p.sp = nbp_saved_sp;
+		put_le32((void *)(uintptr_t)(((uint32_t)p.ss << 4) + p.sp + 4), bang_so);
 	} else {
 		/* Our own, below 0:7C00: a return address into the trampoline, then !PXE. */
 		uint8_t *s = (uint8_t *)(uintptr_t)OWN_STACK_SP;
 
 		put_le16(s, (uint16_t)(CHAIN_TRAMP_ADDR + (chain_tramp_return - chain_tramp)));
 		put_le16(s + 2, 0);
-		put_le32(s + 4, pxe_bang_segoff());
+		put_le32(s + 4, bang_so);
 		p.ss = 0;
 		p.sp = OWN_STACK_SP;
 	}
