@@ -1,5 +1,7 @@
-/* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting. */
+/* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting,
+ * and the identity it asked with from its DHCPDISCOVER. */
 #include "net/bootp.h"
+#include "net/dhcp_identity.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "net/netstack.h"
@@ -23,6 +25,10 @@ int pxe_read_cached_info(void)
 	struct netconf nc = { 0 }, reply = { 0 };
 	int len;
 
+	/* The ROM's DHCPDISCOVER: the identity our own DHCP keeps (dhcp_identity.h). */
+	len = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_DISCOVER, pkt, sizeof(pkt));
+	dhcp_rom_identity_known = len > 0 &&
+		dhcp_identity_parse(pkt, (size_t)len, &dhcp_rom_identity) == 0;
 	len = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
 	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;

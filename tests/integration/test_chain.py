@@ -64,6 +64,10 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     assert out == "Error: usage: chainloader [--option=CODE:TEXT]... FILE", out
     # The network still works after the failures.
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60)
+    # The identity the ROM's cached DHCPDISCOVER carried (osprey's own DHCP keeps it).
+    out = m.cmd("pxe status")
+    assert re.search(r"(?m)^discover client id 01:52:54:00:12:34:56\b", out), out
+    assert re.search(r"(?m)^discover vendor class PXEClient:Arch:00000:UNDI:\d{6}$", out), out
     # Option 12 (host name) set for the NBP: osprey.lkrn, started by PXELINUX, finds the PXE
     # API front through INT 1Ah and reads it from the DHCPACK the front returns by pointer.
     chain(m, "--option=12:set-by-chainloader (nd)/pxelinux.0")

@@ -176,3 +176,99 @@ TEST(pxe_shim_layout_block)
 	in.pxenv = NULL;
 	CHECK_EQ(pxe_shim_layout(&in, 0x9c00, block, sizeof(block), &o), -E_INVAL);
 }
+
+/* ---- the PXE ROM's DHCPDISCOVER (dhcp_identity.c) ---- */
+
+/* A DISCOVER as QEMU's iPXE ROM sends it: 53, 61, 93, 94, 97, 60, 77, END. */
+static size_t make_discover(uint8_t *p, size_t max)
+{
+	static const uint8_t opts[] = {
+		53, 1, 1,
+		61, 7, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56,
+		93, 2, 0, 0,
+		94, 3, 1, 2, 1,
+		97, 17, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		60, 32, 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', ':', 'A', 'r', 'c', 'h', ':', '0',
+		'0', '0', '0', '0', ':', 'U', 'N', 'D', 'I', ':', '0', '0', '2', '0', '0', '1',
+		77, 5, 'i', 'P', 'X', 'E', 1,
+		255 };
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+
+	memset(p, 0, max);
+	p[0] = 1;
+	p[1] = 1;
+	p[2] = 6;
+	memcpy(p + 28, mac, 6);
+	put_be32(p + BOOTP_MIN_LEN, DHCP_MAGIC);
+	memcpy(p + BOOTP_MIN_LEN + 4, opts, sizeof(opts));
+	return BOOTP_MIN_LEN + 4 + sizeof(opts);
+}
+
+#include "net/dhcp_identity.h"
+
+TEST(dhcp_identity_of_discover)
+{
+	uint8_t pkt[600];
+	size_t len = make_discover(pkt, sizeof(pkt));
+	struct dhcp_identity id;
+
+	CHECK_EQ(dhcp_identity_parse(pkt, len, &id), 0);
+	CHECK_EQ(id.mac[5], 0x56);
+	CHECK_EQ(id.client_id_len, 7);
+	CHECK_EQ(id.client_id[0], 1);
+	CHECK_EQ(id.client_id[6], 0x56);
+	CHECK(id.have_uuid);
+	CHECK_EQ(id.uuid[0], 1);
+	CHECK_EQ(id.uuid[15], 16);
+	CHECK(id.have_arch);
+	CHECK_EQ(id.arch, 0);
+	CHECK(id.have_ndi);
+	CHECK_EQ(id.ndi[1], 2);
+	CHECK_STR(id.vendor_class, "PXEClient:Arch:00000:UNDI:002001");
+	CHECK_STR(id.user_class, "iPXE");   /* the control byte is left out */
+}
+
+TEST(dhcp_identity_hostile)
+{
+	uint8_t pkt[600];
+	size_t len = make_discover(pkt, sizeof(pkt));
+	struct dhcp_identity id;
+
+	CHECK_EQ(dhcp_identity_parse(pkt, 200, &id), -E_PROTO);
+	CHECK_EQ(id.client_id_len, 0);
+	pkt[0] = 2;                          /* a reply, not a request */
+	CHECK_EQ(dhcp_identity_parse(pkt, len, &id), -E_PROTO);
+	pkt[0] = 1;
+	pkt[2] = 16;                         /* not Ethernet's hlen */
+	CHECK_EQ(dhcp_identity_parse(pkt, len, &id), -E_PROTO);
+	pkt[2] = 6;
+	/* Cut inside the UUID: the list runs past the packet. */
+	CHECK_EQ(dhcp_identity_parse(pkt, BOOTP_MIN_LEN + 4 + 30, &id), -E_PROTO);
+	/* Wrong lengths are left out: a 16-byte UUID, an odd architecture list, a 1-byte id. */
+	len = make_discover(pkt, sizeof(pkt));
+	pkt[BOOTP_MIN_LEN + 4 + 3] = 61;
+	pkt[BOOTP_MIN_LEN + 4 + 4] = 1;      /* 61 of length 1, then 6 bytes parsed as options */
+	CHECK(dhcp_identity_parse(pkt, len, &id) <= 0);
+	CHECK_EQ(id.client_id_len, 0);
+	len = make_discover(pkt, sizeof(pkt));
+	pkt[BOOTP_MIN_LEN + 4 + 23] = 0x61;  /* 97's type byte not 0 */
+	CHECK_EQ(dhcp_identity_parse(pkt, len, &id), 0);
+	CHECK(!id.have_uuid);
+	/* Text with control bytes and over 64 bytes: printable bytes kept, cut at 64. */
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 1;
+	pkt[1] = 1;
+	pkt[2] = 6;
+	put_be32(pkt + BOOTP_MIN_LEN, DHCP_MAGIC);
+	uint8_t *o = pkt + BOOTP_MIN_LEN + 4;
+	o[0] = 60;
+	o[1] = 200;
+	for (int i = 0; i < 200; i++)
+		o[2 + i] = i % 2 ? 'a' : 7;
+	o[202] = 255;
+	CHECK_EQ(dhcp_identity_parse(pkt, BOOTP_MIN_LEN + 4 + 203, &id), 0);
+	CHECK_EQ(strlen(id.vendor_class), DHCP_ID_TEXT_MAX);
+	CHECK_EQ(id.vendor_class[0], 'a');
+	CHECK_EQ(id.client_id_len, 0);
+	CHECK(!id.have_arch && !id.have_ndi && !id.have_uuid);
+}
