@@ -1,7 +1,9 @@
 /* pxe_shim.h: a PXE API front for a chained NBP that answers PXENV_GET_CACHED_INFO for the
  * DHCPACK and the ProxyDHCP/boot server reply from osprey's patched copies and passes every
  * other call to the ROM (QEMU's iPXE ROM rebuilds its cached packet on each call, so patching
- * the ROM's own buffer does not last). The real-mode code is pxe_shim.S; pxe_shim_layout()
+ * the ROM's own buffer does not last). PXENV_UNLOAD_STACK first gives back what the shim took
+ * (INT 1Ah and 40:13, when still as it left them), so the stack's memory can be freed. The
+ * real-mode code is pxe_shim.S; pxe_shim_layout()
  * builds the block that goes into base memory osprey takes off the top (40:13). */
 #ifndef OSPREY_PXE_SHIM_H
 #define OSPREY_PXE_SHIM_H
@@ -16,6 +18,8 @@ struct pxe_shim_vars {
 	uint16_t pxenv_off;        /* the shim's PXENV+ copy (segment: the shim's) */
 	uint16_t pkt_off[2];       /* packet types 2 and 3; length 0: asked of the ROM */
 	uint16_t pkt_len[2];
+	uint32_t int1a_ours;       /* the shim's INT 1Ah handler (segment:offset) */
+	uint16_t kib_ours, kib_rom; /* 40:13 with the shim's block taken, and before */
 } __attribute__((packed));
 
 /* What goes into the block. */
@@ -28,6 +32,7 @@ struct pxe_shim_in {
 	uint32_t int1a;            /* the INT 1Ah vector now */
 	const uint8_t *pkt[2];     /* patched DHCPACK and cached reply (NULL: the ROM answers) */
 	size_t pkt_len[2];
+	uint16_t kib_ours, kib_rom; /* 40:13 with the block taken off, and before */
 };
 
 /* Where the pieces of a built block are, as segment:offset. */

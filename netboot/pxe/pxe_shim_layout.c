@@ -80,8 +80,11 @@ int pxe_shim_layout(const struct pxe_shim_in *in, uint16_t seg, uint8_t *out, si
 		v.pkt_len[i] = (uint16_t)in->pkt_len[i];
 		at += PARA(in->pkt_len[i]);
 	}
-	memcpy(out, &v, sizeof(v));
 	o->int1a_so = base | in->int1a_off;
+	v.int1a_ours = o->int1a_so;
+	v.kib_ours = in->kib_ours;
+	v.kib_rom = in->kib_rom;
+	memcpy(out, &v, sizeof(v));
 	o->size = size;
 	return 0;
 }

@@ -73,6 +73,10 @@ def test_chain_pxelinux_and_errors(machines, tftp_root):
     m.expect(r"PXELINUX", 60)
     lkrn_round_trip(m, driver=r"undi \(PXE UNDI, PXE ROM's driver\) at PCI 00:03\.0")
     assert re.search(r"(?m)^hostname\s+set-by-chainloader", m.cmd("ifconfig")), "option 12"
+    # UNLOAD_STACK through the front gives back its KiB and INT 1Ah first: the whole stack's
+    # memory comes back.
+    out = m.cmd("pxe unload")
+    assert re.search(r"PXE: stack unloaded; base memory \d+ KiB -> 639 KiB", out), out
 
 
 def test_chain_grub2_core0(machines, tftp_root):

@@ -139,6 +139,8 @@ TEST(pxe_shim_layout_block)
 	in.bang = bang;
 	in.pxenv = pxenv;
 	in.int1a = 0xf000fe6e;
+	in.kib_ours = 624;
+	in.kib_rom = 625;
 	in.pkt[0] = ack;
 	in.pkt_len[0] = sizeof(ack);
 	CHECK_EQ(pxe_shim_size(&in), 64 + 0x60 + 0x30 + 304);
@@ -160,6 +162,9 @@ TEST(pxe_shim_layout_block)
 	CHECK_EQ(v.bang_entry, 0x9c480160);
 	CHECK_EQ(v.pxenv_entry, 0x9c480100);
 	CHECK_EQ(v.int1a, 0xf000fe6e);
+	CHECK_EQ(v.int1a_ours, o.int1a_so);
+	CHECK_EQ(v.kib_ours, 624);
+	CHECK_EQ(v.kib_rom, 625);
 	CHECK_EQ(v.pxenv_off, 0xa0);
 	CHECK_EQ(v.pkt_len[0], sizeof(ack));
 	CHECK_EQ(v.pkt_len[1], sizeof(reply));

@@ -9,6 +9,9 @@
 /* An offset inside the block. */
 #define S(x) ((x) - pxe_shim)
 #define GET_CACHED_INFO 0x0071
+#define UNLOAD_STACK 0x0070
+#define IVT_INT1A 0x68
+#define BDA_BASE_KIB 0x413
 
 	.text
 	.code16
@@ -20,6 +23,13 @@ sv_int1a:	.long 0
 sv_pxenv_off:	.word 0
 sv_pkt_off:	.word 0, 0
 sv_pkt_len:	.word 0, 0
+sv_int1a_ours:	.long 0
+sv_kib_ours:	.word 0
+sv_kib_rom:	.word 0
+sv_end:
+	.if sv_end - pxe_shim != 0x1e	/* sizeof(struct pxe_shim_vars) */
+	.error "pxe_shim.S: the variables differ from struct pxe_shim_vars"
+	.endif
 
 /* !PXE entry: [SP] return IP, CS, then the opcode, then the parameter block offset, segment. */
 pxe_shim_bang:
@@ -68,6 +78,8 @@ pxe_shim_int1a:
  * and a BufferSize the packet is copied there (cut to BufferSize); without, Buffer gets the
  * shim's copy and BufferLimit its size. */
 answer:
+	cmpw $UNLOAD_STACK, %bx
+	je give_back
 	cmpw $GET_CACHED_INFO, %bx
 	jne 9f
 	pushw %si
@@ -118,6 +130,35 @@ answer:
 	popw %cx
 	popw %si
 9:	stc
+	ret
+
+/* Before PXENV_UNLOAD_STACK goes to the ROM: INT 1Ah back to the handler before ours and 40:13
+ * back to the ROM's value, each only when it is still what the shim set, so the ROM can unhook
+ * INT 1Ah and the caller can free the stack's memory (the shim is not needed after an unload).
+ * Then CF set: the call goes on to the ROM. */
+give_back:
+	pushw %ds
+	pushw %ax
+	xorw %ax, %ax
+	movw %ax, %ds
+	movw %cs:S(sv_int1a_ours), %ax
+	cmpw %ax, IVT_INT1A
+	jne 1f
+	movw %cs:S(sv_int1a_ours) + 2, %ax
+	cmpw %ax, IVT_INT1A + 2
+	jne 1f
+	movw %cs:S(sv_int1a), %ax
+	movw %ax, IVT_INT1A
+	movw %cs:S(sv_int1a) + 2, %ax
+	movw %ax, IVT_INT1A + 2
+1:	movw %cs:S(sv_kib_ours), %ax
+	cmpw %ax, BDA_BASE_KIB
+	jne 2f
+	movw %cs:S(sv_kib_rom), %ax
+	movw %ax, BDA_BASE_KIB
+2:	popw %ax
+	popw %ds
+	stc
 	ret
 pxe_shim_end:
 

@@ -11,6 +11,8 @@ extern char _end[];
 #define BDA_BASE_KIB_PTR ((volatile uint16_t *)BDA_BASE_KIB)
 #define IVT_INT1A_PTR ((volatile uint32_t *)IVT_INT1A)
 
+_Static_assert(sizeof(struct pxe_shim_vars) == 0x1e, "pxe_shim.S's variables");
+
 static uint8_t pkts[2][PXE_CACHED_MAX];
 static struct pxe_shim_in shim_in;
 static uint32_t shim_reserve;
@@ -84,6 +86,8 @@ int pxe_shim_install(uint32_t *bang_so, uint32_t *pxenv_so)
 	if (!(block = pxe_lowmem(base, shim_reserve)))
 		return -E_TOOBIG;
 	shim_in.int1a = *IVT_INT1A_PTR;
+	shim_in.kib_rom = kib;
+	shim_in.kib_ours = new_kib;
 	rc = pxe_shim_layout(&shim_in, (uint16_t)(base >> 4), block, shim_reserve, &o);
 	if (rc < 0) {
 		snprintf(err_detail, sizeof(err_detail), "the PXE API front did not fit (%u bytes)",
