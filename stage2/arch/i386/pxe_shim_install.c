@@ -27,6 +27,21 @@ static const uint8_t *rom_struct(uint32_t so, unsigned len_at)
 	return pxe_lowmem(segoff_phys(so), p[len_at]);
 }
 
+/* The block fits between osprey's end and the top of base memory (40:13); checked when prepared,
+ * before anything is shut down, and again when installed. */
+static int fits_below_top(void)
+{
+	uint16_t kib = *BDA_BASE_KIB_PTR;
+
+	if (!shim_reserve || shim_reserve / 1024 >= kib ||
+	    (uint32_t)(kib - shim_reserve / 1024) * 1024 < (uint32_t)(uintptr_t)_end) {
+		snprintf(err_detail, sizeof(err_detail),
+			 "no room for the PXE API front below base memory's top (%u KiB)", kib);
+		return -E_TOOBIG;
+	}
+	return 0;
+}
+
 int pxe_shim_prepare(const struct dhcp_opt *opts, int n, uint32_t *reserve)
 {
 	static const uint16_t types[2] = { PXENV_PACKET_TYPE_DHCP_ACK, PXENV_PACKET_TYPE_CACHED_REPLY };
@@ -67,7 +82,7 @@ int pxe_shim_prepare(const struct dhcp_opt *opts, int n, uint32_t *reserve)
 	shim_in = in;
 	shim_reserve = (uint32_t)ALIGN_UP(pxe_shim_size(&in), (size_t)1024);
 	*reserve = shim_reserve;
-	return 0;
+	return fits_below_top();
 }
 
 int pxe_shim_install(uint32_t *bang_so, uint32_t *pxenv_so)
@@ -78,11 +93,8 @@ int pxe_shim_install(uint32_t *bang_so, uint32_t *pxenv_so)
 	uint8_t *block;
 	int rc;
 
-	if (!shim_reserve || shim_reserve / 1024 >= kib || base < (uint32_t)(uintptr_t)_end) {
-		snprintf(err_detail, sizeof(err_detail),
-			 "no room for the PXE API front below base memory's top (%u KiB)", kib);
-		return -E_TOOBIG;
-	}
+	if ((rc = fits_below_top()) < 0)
+		return rc;
 	if (!(block = pxe_lowmem(base, shim_reserve)))
 		return -E_TOOBIG;
 	shim_in.int1a = *IVT_INT1A_PTR;
