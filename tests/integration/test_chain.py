@@ -87,11 +87,15 @@ def test_chain_grub2_core0(machines, tftp_root):
     (tftp_root / "boot/grub/grub.cfg").write_text(
         "serial --unit=0 --speed=115200\nterminal_input serial\nterminal_output serial\n"
         "echo grub-chained-by-osprey\n"
+        "echo grub-host-$net_pxe_hostname\n"
         "set timeout=0\nmenuentry osprey {\n  linux16 (tftp)/osprey.lkrn\n  boot\n}\n")
     m = machines(name="chain-grub2", tftp_root=tftp_root, bootfile="osprey.0", nic="e1000e")
     m.boot_to_prompt()
-    chain(m, "(nd)/boot/grub/i386-pc/core.0")
+    # GRUB finds the PXE API through INT 1Ah and reads the cached DHCPACK by pointer: the host
+    # name chainloader --option set comes through the front.
+    chain(m, "--option=12:set-by-osprey (nd)/boot/grub/i386-pc/core.0")
     m.expect(r"grub-chained-by-osprey", 120)
+    m.expect(r"grub-host-set-by-osprey", 30)
     # GRUB leaves the ROM's UNDI open for its own frames (QEMU's iPXE ROM then keeps received
     # frames for the UNDI API, so its TFTP API would get none); osprey.lkrn drives the NIC
     # through that UNDI, so its own TFTP gets them.
