@@ -26,6 +26,7 @@
 #define PXENV_GET_CACHED_INFO 0x0071
 #define PXENV_STOP_BASE 0x0076
 
+#define PXENV_PACKET_TYPE_DHCP_DISCOVER 1
 #define PXENV_PACKET_TYPE_DHCP_ACK 2
 #define PXENV_PACKET_TYPE_CACHED_REPLY 3
 
@@ -188,6 +189,9 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path);
 /* The PCI location of the NIC the ROM drives (PXENV_UNDI_GET_NIC_TYPE; touches no chip).
  * Returns 0, -E_NODEV without a ROM, or -E_NOTSUP for a ROM that does not say or a non-PCI NIC. */
 int pxe_nic_location(uint8_t *bus, uint8_t *dev, uint8_t *fn);
+/* Ask the ROM for cached packet type (PXENV_PACKET_TYPE_*) and copy it to dst (dstlen >=
+ * PXE_CACHED_MAX) after checking the size and address the ROM gave. Returns the length or -E_*. */
+int pxe_cached_packet(uint16_t type, uint8_t *dst, size_t dstlen);
 /* Fill netconf from the cached DHCP replies (buffer pointer and size checked first). */
 int pxe_read_cached_info(void);
 

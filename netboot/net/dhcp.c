@@ -1,5 +1,6 @@
 /* dhcp.c: DHCP (RFC 2131/2132, PXE-flavoured DISCOVER) and plain BOOTP (RFC 951) client that fills netconf. */
 #include "net/bootp.h"
+#include "net/dhcp_identity.h"
 #include "services/console.h"
 #include "lib/errors.h"
 #include "net/net.h"
@@ -178,6 +179,25 @@ static size_t put_opt(uint8_t *p, uint8_t code, uint8_t len, const void *val)
 	return 2 + (size_t)len;
 }
 
+/* The PXE ROM's DHCPDISCOVER was sent from this NIC: its identity is ours to keep. */
+static bool rom_id_here(void)
+{
+	return dhcp_rom_identity_known && !memcmp(dhcp_rom_identity.mac, netconf.mac, 6);
+}
+
+/* Option 61: the ROM's client identifier on its NIC (a server that keys leases by it sees the
+ * same client), else hardware type Ethernet + MAC. */
+static size_t put_client_id(uint8_t *p)
+{
+	uint8_t v[7] = { 1 };
+
+	if (rom_id_here() && dhcp_rom_identity.client_id_len)
+		return put_opt(p, OPT_CLIENT_ID, dhcp_rom_identity.client_id_len,
+			       dhcp_rom_identity.client_id);
+	memcpy(v + 1, netconf.mac, 6);
+	return put_opt(p, OPT_CLIENT_ID, 7, v);
+}
+
 /* Build and broadcast the current state's request; secs is the time since we started. */
 static int send_request(unsigned secs)
 {
@@ -227,9 +247,7 @@ static int send_request(unsigned secs)
 		o += put_opt(p + o, OPT_MAX_SIZE, 2, v);
 		o += put_opt(p + o, OPT_PARAM_LIST, sizeof(params), params);
 		o += put_opt(p + o, OPT_VENDOR_CLASS, sizeof(vendor) - 1, vendor);
-		v[0] = 1;                             /* client id: hardware type Ethernet + MAC */
-		memcpy(v + 1, netconf.mac, 6);
-		o += put_opt(p + o, OPT_CLIENT_ID, 7, v);
+		o += put_client_id(p + o);
 		v[0] = 0;                             /* architecture: x86 BIOS */
 		v[1] = 0;
 		o += put_opt(p + o, OPT_CLIENT_ARCH, 2, v);
@@ -237,9 +255,9 @@ static int send_request(unsigned secs)
 		v[1] = 2;
 		v[2] = 1;
 		o += put_opt(p + o, OPT_CLIENT_NDI, 3, v);
-		if (dhcp_client_uuid_known) {
+		if (dhcp_client_uuid_known || (rom_id_here() && dhcp_rom_identity.have_uuid)) {
 			v[0] = 0;                     /* UUID type 0 (RFC 4578), then 16 bytes */
-			memcpy(v + 1, dhcp_client_uuid, 16);
+			memcpy(v + 1, dhcp_client_uuid_known ? dhcp_client_uuid : dhcp_rom_identity.uuid, 16);
 			o += put_opt(p + o, OPT_CLIENT_UUID, 17, v);
 		}
 		o += put_opt(p + o, OPT_USER_CLASS, sizeof(user_class) - 1, user_class);

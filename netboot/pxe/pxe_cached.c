@@ -1,13 +1,13 @@
-/* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting. */
+/* pxe_cached.c: takes the IP settings from the DHCP replies the PXE ROM cached while booting,
+ * and the identity it asked with from its DHCPDISCOVER. */
 #include "net/bootp.h"
+#include "net/dhcp_identity.h"
 #include "lib/errors.h"
 #include "net/net.h"
 #include "net/netstack.h"
 #include "pxe/pxe_core.h"
 
-/* Ask the ROM for one cached packet and copy it out of the ROM's buffer after checking the size
- * and address it gave. Returns the length or -E_*. */
-static int cached_packet(uint16_t type, uint8_t *dst, size_t dstlen)
+int pxe_cached_packet(uint16_t type, uint8_t *dst, size_t dstlen)
 {
 	static struct pxenv_get_cached_info ci;   /* static: the ROM needs it below 1 MiB */
 	int rc;
@@ -25,7 +25,11 @@ int pxe_read_cached_info(void)
 	struct netconf nc = { 0 }, reply = { 0 };
 	int len;
 
-	len = cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
+	/* The ROM's DHCPDISCOVER: the identity our own DHCP keeps (dhcp_identity.h). */
+	len = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_DISCOVER, pkt, sizeof(pkt));
+	dhcp_rom_identity_known = len > 0 &&
+		dhcp_identity_parse(pkt, (size_t)len, &dhcp_rom_identity) == 0;
+	len = pxe_cached_packet(PXENV_PACKET_TYPE_DHCP_ACK, pkt, sizeof(pkt));
 	if (len < 0 || bootp_parse(pkt, (size_t)len, &nc) < 0)
 		return -E_NONET;
 	/* Kept whole as our own DHCP client keeps its reply: for the options only it carries (150,
@@ -35,7 +39,7 @@ int pxe_read_cached_info(void)
 		dhcp_last_reply_len = (size_t)len;
 	}
 	/* A proxyDHCP/boot-server reply, where there was one, names the boot server and file. */
-	len = cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
+	len = pxe_cached_packet(PXENV_PACKET_TYPE_CACHED_REPLY, pkt, sizeof(pkt));
 	if (len > 0 && bootp_parse(pkt, (size_t)len, &reply) == 0) {
 		if (reply.server)
 			nc.server = reply.server;

@@ -3,7 +3,32 @@
 #include "ui/command.h"
 #include "arch/bios.h"
 #include "lib/errors.h"
+#include "net/dhcp_identity.h"
 #include "pxe/pxe_core.h"
+
+/* The identity the ROM's DHCPDISCOVER carried (what a DHCP server saw of the PXE client). */
+static void show_discover(const struct dhcp_identity *id)
+{
+	printf("discover client id ");
+	for (int i = 0; i < id->client_id_len; i++)
+		printf("%s%02x", i ? ":" : "", id->client_id[i]);
+	printf("%s", id->client_id_len ? "" : "(none)");
+	if (id->have_arch)
+		printf(", arch %u", id->arch);
+	if (id->have_ndi)
+		printf(", UNDI %u.%u", id->ndi[1], id->ndi[2]);
+	printf("\n");
+	if (id->have_uuid) {
+		const uint8_t *u = id->uuid;
+		printf("discover UUID %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
+		       u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
+		       u[13], u[14], u[15]);
+	}
+	if (id->vendor_class[0])
+		printf("discover vendor class %s\n", id->vendor_class);
+	if (id->user_class[0])
+		printf("discover user class %s\n", id->user_class);
+}
 
 static void show_status(void)
 {
@@ -23,6 +48,8 @@ static void show_status(void)
 	if (after)
 		printf("reclaim  %u KiB -> %u KiB\n", before, after);
 	printf("basemem  %u KiB\n", bios_base_memory() / 1024);
+	if (dhcp_rom_identity_known)
+		show_discover(&dhcp_rom_identity);
 }
 
 static int cmd_pxe(int argc, char **argv)

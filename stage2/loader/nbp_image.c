@@ -4,6 +4,7 @@
 #include "lib/errors.h"
 #include "loader/chain.h"
 #include "loader/image.h"
+#include "services/heap.h"
 
 int chain_fits(size_t len, uint32_t top)
 {
@@ -34,7 +35,15 @@ static int nbp_probe(struct image *img)
 
 static int nbp_boot(struct image *img)
 {
-	return nbp_start(img->data, img->len);
+	const struct chain_opts *co = img->priv;
+
+	return nbp_start(img->data, img->len, co ? co->opt : NULL, co ? co->n : 0);
+}
+
+static void nbp_unload(struct image *img)
+{
+	heap_free(img->priv);
+	img->priv = NULL;
 }
 
 IMAGE_TYPE(nbp_image_type) = {
@@ -43,4 +52,5 @@ IMAGE_TYPE(nbp_image_type) = {
 	.flags = IMAGE_EXPLICIT,
 	.probe = nbp_probe,
 	.boot = nbp_boot,
+	.unload = nbp_unload,
 };

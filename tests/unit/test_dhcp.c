@@ -1,6 +1,7 @@
 /* test_dhcp.c: the DHCP/BOOTP client against a scripted server on the fake NIC (DORA, NAK, BOOTP, timeouts, junk). */
 #include <stdlib.h>
 #include "test.h"
+#include "net/dhcp_identity.h"
 #include "net/bootp.h"
 #include "lib/errors.h"
 #include "fake_netdev.h"
@@ -407,6 +408,36 @@ TEST(dhcp_sends_uuid_when_known)
 	CHECK_EQ(v[0], 0);
 	CHECK(memcmp(v + 1, uuid, 16) == 0);
 	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 77, &v), 6);
+}
+
+TEST(dhcp_keeps_rom_client_id_on_its_nic)
+{
+	static const uint8_t rom_id[9] = { 0xff, 1, 2, 3, 4, 5, 6, 7, 8 };
+	const uint8_t *v;
+
+	setup();
+	memset(&dhcp_rom_identity, 0, sizeof(dhcp_rom_identity));
+	memcpy(dhcp_rom_identity.mac, netconf.mac, 6);
+	memcpy(dhcp_rom_identity.client_id, rom_id, sizeof(rom_id));
+	dhcp_rom_identity.client_id_len = sizeof(rom_id);
+	dhcp_rom_identity.have_uuid = true;
+	dhcp_rom_identity.uuid[0] = 0xab;
+	dhcp_rom_identity_known = true;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	/* The ROM's client identifier and (no SMBIOS UUID here) its UUID, in the REQUEST too. */
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 61, &v), 9);
+	CHECK(memcmp(v, rom_id, 9) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 97, &v), 17);
+	CHECK_EQ(v[1], 0xab);
+	/* Another NIC than the ROM's: our own identity. */
+	setup();
+	dhcp_rom_identity.mac[0] ^= 0x02;
+	CHECK_EQ(dhcp_configure(false, 0), 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 61, &v), 7);
+	CHECK_EQ(v[0], 1);
+	CHECK(memcmp(v + 1, netconf.mac, 6) == 0);
+	CHECK_EQ(dhcp_find_option(srv.last_req, srv.last_req_len, 97, &v), -E_NOENT);
+	dhcp_rom_identity_known = false;
 }
 
 /* ---- ProxyDHCP (PXE 2.1): a second server answers with no address, option 60 PXEClient ---- */

@@ -5,6 +5,7 @@
 #include "lib/errors.h"
 #include "loader/chain.h"
 #include "pxe/pxe_core.h"
+#include "pxe/pxe_shim.h"
 #include "services/lowmem.h"
 #include "services/shutdown.h"
 
@@ -27,10 +28,11 @@ static bool rom_stack_usable(size_t len)
 	return get_le32((void *)(uintptr_t)(phys + 4)) == nbp_pxe_ptr;
 }
 
-/* Why the NBP cannot start, checked before anything is shut down. */
-static int nbp_check(size_t len)
+/* Why the NBP cannot start, checked before anything is shut down; reserve: the bytes the PXE
+ * API front takes off the top of base memory. */
+static int nbp_check(size_t len, uint32_t reserve)
 {
-	uint32_t top = basemem_top();
+	uint32_t top = basemem_top() - reserve;
 	enum pxe_state st = pxe_get_state();
 
 	if (chain_fits(len, top) < 0) {
@@ -49,12 +51,18 @@ static int nbp_check(size_t len)
 	return 0;
 }
 
-int nbp_start(const uint8_t *data, size_t len)
+int nbp_start(const uint8_t *data, size_t len, const struct dhcp_opt *opts, int nopts)
 {
 	struct chain_params p = { 0 };
+	bool rom_stack;
+	uint32_t reserve = 0, bang_so = pxe_bang_segoff(), pxenv_so = pxe_pxenv_segoff();
 	int rc;
 
-	if ((rc = nbp_check(len)) < 0)
+	if ((rc = nbp_check(len, 0)) < 0)
+		return rc;
+	if (nopts > 0 && (rc = pxe_shim_prepare(opts, nopts, &reserve)) < 0)
+		return rc;
+	if (reserve && (rc = nbp_check(len, reserve)) < 0)
 		return rc;
 	printf("Starting PXE NBP (%zu bytes) at 0:7C00, PXE stack kept\n", len);
 	shutdown_all(SHUTDOWN_KEEP_PXE);
@@ -65,13 +73,18 @@ int nbp_start(const uint8_t *data, size_t len)
 	}
 	p.src = (uint32_t)(uintptr_t)data;
 	p.len = (uint32_t)len;
-	p.pxenv = pxe_pxenv_segoff();
-	if (rom_stack_usable(len)) {
+	/* The NBP gets the front's structures; the ROM stack's !PXE pointer is checked first. */
+	rom_stack = rom_stack_usable(len);
+	if (nopts > 0 && (rc = pxe_shim_install(&bang_so, &pxenv_so)) < 0)
+		return rc;
+	p.pxenv = pxenv_so;
+	if (rom_stack) {
 		p.ss = nbp_saved_ss;
 		p.sp = nbp_saved_sp;
+		put_le32((void *)(uintptr_t)(((uint32_t)p.ss << 4) + p.sp + 4), bang_so);
 	} else {
 		p.ss = 0;
-		p.sp = chain_own_stack(pxe_bang_segoff());
+		p.sp = chain_own_stack(bang_so);   /* a return into the trampoline, then !PXE */
 	}
 	chain_jump(&p);
 }
