@@ -54,16 +54,16 @@ static int take_dhcp_options(int argc, char **argv, struct chain_opts *co)
 	return out;
 }
 
-static int cmd_chainloader(int argc, char **argv)
+/* chainloader with co (heap) for the --option values: kept as the NBP image's priv. */
+static int chainload(int argc, char **argv, struct chain_opts *co)
 {
-	static struct chain_opts co;
 	const char *force = NULL, *type = NULL;
 	const struct option_spec specs[] = { { "force", false, &force }, { "type", true, &type } };
 	const char *image_type;
 	struct image *img;
 	int rc;
 
-	argc = take_dhcp_options(argc, argv, &co);
+	argc = take_dhcp_options(argc, argv, co);
 	if (argc < 0)
 		return argc;
 	argc = parse_options(argc, argv, specs, ARRAY_SIZE(specs));
@@ -75,7 +75,7 @@ static int cmd_chainloader(int argc, char **argv)
 	if (type && strcmp(type, "bootsector") && strcmp(type, "pxe"))
 		return cmd_error(-E_INVAL, "--type=%s: chainloader boots a bootsector or a pxe NBP", type);
 	image_type = type ? type : chain_type(argv[1]);
-	if (co.n && strcmp(image_type, "pxe"))
+	if (co->n && strcmp(image_type, "pxe"))
 		return cmd_error(-E_INVAL, "--option sets DHCP options for a PXE NBP; %s is a boot sector",
 				 argv[1]);
 	image_unload();
@@ -85,16 +85,26 @@ static int cmd_chainloader(int argc, char **argv)
 	if (rc < 0)
 		return cmd_fail(rc, argv[1]);
 	img = image_current();
-	if (co.n && img && !img->priv) {
-		struct chain_opts *keep = heap_alloc(sizeof(co), 4);
-		if (!keep) {
-			image_unload();
-			return cmd_fail(-E_NOMEM, "--option");
-		}
-		*keep = co;
-		img->priv = keep;
+	if (co->n && img && !img->priv) {
+		img->priv = co;
+		return 1;
 	}
 	return 0;
+}
+
+static int cmd_chainloader(int argc, char **argv)
+{
+	/* 2 KiB of option values: from the heap, not in osprey's base-memory image. */
+	struct chain_opts *co = heap_alloc(sizeof(*co), 4);
+	int rc;
+
+	if (!co)
+		return cmd_fail(-E_NOMEM, "chainloader");
+	rc = chainload(argc, argv, co);
+	if (rc == 1)
+		return 0;        /* the image keeps co */
+	heap_free(co);
+	return rc;
 }
 COMMAND(chainloader, CMD_MENU, "chainloader [--force] [--type=bootsector|pxe] [--option=CODE:TEXT]... FILE",
 	"Load another boot program to start with `boot`. From a disk (`(hd0)+1`, `(hd0,0)+1`, a "

@@ -4,6 +4,7 @@
 #include "lib/errors.h"
 #include "arch/bios.h"
 #include "arch/cpu.h"
+#include "services/heap.h"
 
 /* Not mapped by crash_pf's page directory (every other 4 MiB is, 1:1). */
 #define PF_ADDR 0xc0000000u
@@ -11,8 +12,10 @@
 /* Paging with 4 MiB pages mapping everything 1:1 except PF_ADDR's 4 MiB, then a write there. */
 static void __attribute__((noinline)) crash_pf(void)
 {
-	static uint32_t pd[1024] __attribute__((aligned(4096)));
+	uint32_t *pd = heap_alloc(4096, 4096);   /* never freed: the machine halts */
 
+	if (!pd)
+		return;
 	for (uint32_t i = 0; i < 1024; i++)
 		pd[i] = i << 22 | 0x83;   /* present, writable, 4 MiB page */
 	pd[PF_ADDR >> 22] = 0;

@@ -5,6 +5,7 @@
 #include "ui/menu.h"
 #include "files/file.h"
 #include "lib/errors.h"
+#include "services/heap.h"
 #include "net/net.h"
 #include "net/netstack.h"
 #include "drivers/netdev.h"
@@ -30,9 +31,9 @@ static void ask_server(void)
 		netconf = rom;    /* the same lease: the settings stay the ROM's; the reply has the options */
 }
 
-int server_config_load(bool ask)
+/* Build the names to try into c and try them in order. */
+static int search(struct config_names *c, bool ask)
 {
-	static struct config_names c;
 	struct file f;
 	int rc;
 
@@ -42,26 +43,26 @@ int server_config_load(bool ask)
 	}
 	if (ask)
 		ask_server();
-	config_names_build(&c, dhcp_last_reply, dhcp_last_reply_len, netconf.bootfile,
+	config_names_build(c, dhcp_last_reply, dhcp_last_reply_len, netconf.bootfile,
 			   dhcp_client_uuid_known ? dhcp_client_uuid : NULL, netconf.mac, netconf.ip);
-	if (c.bad_options)
+	if (c->bad_options)
 		printf("Config file: %d of options 150/209/210 left out (not a usable file name)\n",
-		       c.bad_options);
+		       c->bad_options);
 	printf("Config file: tried");
-	for (int i = 0; i < c.n; i++) {
-		bool short_name = i > 0 && c.from[i] == CONFIG_SEARCH && c.from[i - 1] == CONFIG_SEARCH;
+	for (int i = 0; i < c->n; i++) {
+		bool short_name = i > 0 && c->from[i] == CONFIG_SEARCH && c->from[i - 1] == CONFIG_SEARCH;
 
 		/* Names in the search directory after the first are shown without it. */
-		printf(" %s", short_name ? c.name[i] + strlen(c.dir) : c.name[i]);
+		printf(" %s", short_name ? c->name[i] + strlen(c->dir) : c->name[i]);
 		if (console_abort_requested()) {
 			printf("\nConfig file: search canceled\n");
 			return -E_NOENT;
 		}
-		rc = file_open(&f, c.name[i]);
+		rc = file_open(&f, c->name[i]);
 		if (rc == 0) {
 			file_close(&f);
-			printf("\nConfig file: using %s\n", c.name[i]);
-			return menu_load(c.name[i]);
+			printf("\nConfig file: using %s\n", c->name[i]);
+			return menu_load(c->name[i]);
 		}
 		err_detail[0] = 0;
 		/* A server that does not answer will not answer the next name either. */
@@ -72,4 +73,17 @@ int server_config_load(bool ask)
 	}
 	printf("\nConfig file: none found\n");
 	return -E_NOENT;
+}
+
+int server_config_load(bool ask)
+{
+	/* 4 KiB of names: from the heap, not in osprey's base-memory image. */
+	struct config_names *c = heap_alloc(sizeof(*c), 4);
+	int rc;
+
+	if (!c)
+		return -E_NOMEM;
+	rc = search(c, ask);
+	heap_free(c);
+	return rc;
 }

@@ -12,7 +12,9 @@
 #define TRIES 3
 #define MAX_DISKS 12
 
-static uint8_t bounce[BOUNCE_SIZE] __attribute__((aligned(BOUNCE_SIZE)));
+/* A section of its own, which link.ld puts first in .bss (largest alignment first): in the
+ * file's .bss it would pad the variables before it up to 8 KiB. */
+static uint8_t bounce[BOUNCE_SIZE] __attribute__((aligned(BOUNCE_SIZE), section(".bss.bounce")));
 
 struct dap {                      /* EDD disk address packet */
 	uint8_t size, zero;
