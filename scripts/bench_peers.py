@@ -65,7 +65,7 @@ http {{
     server {{ listen {addr}:80 sndbuf=256k; root {root}; }}
 }}
 """
-IPXE_SCRIPT = f"#!ipxe\nimgfetch http://${{next-server}}/bench.bin && echo OSPREY-BENCH-DONE\n"
+IPXE_SCRIPT = "#!ipxe\nimgfetch http://${next-server}/bench.bin && echo OSPREY-BENCH-DONE\n"
 PXELINUX_CFG = f"""SERIAL 0 115200
 PROMPT 0
 TIMEOUT 0
