@@ -7,8 +7,11 @@ user networking (DHCP/TFTP/ICMP from slirp at 10.0.2.2):
   osprey.0 with -boot n     through the NIC's PXE ROM: settings from the ROM's
                             cached DHCP reply (source pxe), files by the native
                             driver
-  Linux                     a Debian kernel fetched and booted over every
-                            NIC model
+  Linux                     a Debian kernel and initrd fetched over HTTP
+                            and booted over every NIC model: nginx on the
+                            host's loopback, reached at http://10.0.2.100/
+                            through slirp's guestfwd (busybox nc per
+                            connection)
 
 Marker: drivers.
 """
@@ -16,10 +19,14 @@ Marker: drivers.
 import hashlib
 import os
 import re
+import socket
+import subprocess
+import time
 
 import pytest
 
 from conftest import parse_ifconfig, sha256sum
+from netns import missing_tools
 
 pytestmark = [pytest.mark.drivers]
 
@@ -47,14 +54,69 @@ ROMS = {
 
 
 
+HTTP_ADDR = "10.0.2.100"     # slirp forwards this guest address's port 80 to nginx
+HOST_NGINX_CONF = """\
+daemon off;
+master_process off;
+worker_processes 1;
+error_log {dir}/error.log info;
+pid {dir}/nginx.pid;
+events {{ worker_connections 16; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    sendfile on;
+    default_type application/octet-stream;
+    server {{ listen 127.0.0.1:{port}; root {root}; }}
+}}
+"""
+
+
+@pytest.fixture
+def host_nginx(tmp_path, fixtures_dir):
+    """nginx on the host's loopback serving the fixtures; returns the -netdev user option that
+    forwards the guest's connections to HTTP_ADDR:80 to it (QEMU runs busybox nc for each)."""
+    missing = missing_tools("nginx", "busybox")
+    if missing:
+        pytest.fail(f"missing: {', '.join(missing)} (run scripts/install-deps)", pytrace=False)
+    d = tmp_path / "nginx"
+    d.mkdir()
+    with socket.socket() as s:          # a free port (each pytest worker has its own nginx)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (d / "nginx.conf").write_text(HOST_NGINX_CONF.format(dir=d, port=port, root=fixtures_dir))
+    with open(d / "out.log", "w") as out:
+        proc = subprocess.Popen(["nginx", "-e", str(d / "error.log"), "-c", str(d / "nginx.conf"),
+                                 "-p", str(d)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"nginx did not start: {(d / 'error.log').read_text()}",
+                                pytrace=False)
+                time.sleep(0.05)
+        yield f"guestfwd=tcp:{HTTP_ADDR}:80-cmd:busybox nc 127.0.0.1 {port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture
 def lkrn(machines, builddir, tftp_root):
     """Factory: osprey.lkrn via -kernel on a NIC with user networking, at the prompt."""
 
     def make(nic_id, **kw):
-        model, _ = NIC_MODELS[nic_id]
+        kw.setdefault("nic", NIC_MODELS[nic_id][0])   # or (model, "-netdev user options")
         m = machines(name=f"lkrn-{nic_id}", kernel=f"{builddir}/stage2/osprey.lkrn",
-                     tftp_root=tftp_root, nic=model, **kw)
+                     tftp_root=tftp_root, **kw)
         m.boot_to_prompt(timeout=120)  # includes DHCP at start (30 s limit)
         return m
 
@@ -124,9 +186,14 @@ def test_pxe_native(osprey, nic_id):
 
 @pytest.mark.linux
 @pytest.mark.parametrize("nic_id", LINUX_NICS)
-def test_lkrn_boot_linux(lkrn, nic_id):
-    m = lkrn(nic_id)
+def test_lkrn_boot_linux(lkrn, nic_id, host_nginx):
+    """A Debian kernel and initrd loaded over HTTP (osprey's TCP on the native driver) and
+    booted."""
+    model, _ = NIC_MODELS[nic_id]
+    m = lkrn(nic_id, nic=(model, host_nginx))
     check_driver(m, nic_id)
-    cmdline = m.boot_linux(args=f"console=ttyS0 panic=-1 osprey.nic={nic_id}")
+    cmdline = m.boot_linux(nd_kernel=f"http://{HTTP_ADDR}/vmlinuz",
+                           nd_initrd=f"http://{HTTP_ADDR}/initrd.img",
+                           args=f"console=ttyS0 panic=-1 osprey.nic={nic_id}")
     assert f"osprey.nic={nic_id}" in cmdline.split(), cmdline
     assert m.exitstatus == 0

@@ -2,11 +2,14 @@
 (keep-alive, a 40 MiB file, a Debian kernel and initrd booted over HTTP, 404, host names
 resolved by dnsmasq's DNS), busybox httpd
 (HTTP/1.0, connection closes), and a server that drops the connection halfway (resumed with
-Range, or a clear message where ranges are refused). One QEMU boot per test.
+Range, or a clear message where ranges are refused); `chainloader`, `configfile` and `module`
+given http:// URLs (a menu from nginx boots a Multiboot kernel whose module comes from the
+dropping server). One QEMU boot per test.
 
 Needs root (network namespaces, tap devices). Marker: servers.
 """
 
+import gzip
 import os
 import re
 import sys
@@ -14,6 +17,7 @@ import sys
 import pytest
 
 from conftest import T_LOAD, sha256_file, sha256sum
+from mbkernels import build_mb1, read_report
 from netns import LAB_ADDR, missing_tools
 from test_servers import lab, ns_machine, ns_root  # noqa: F401 (fixtures)
 
@@ -116,15 +120,42 @@ def test_http_nginx_busybox_and_kernel(lab, ns_root, ns_machine, big_sha256):
 
 
 def test_http_connection_dropped_halfway(lab, ns_root, ns_machine, fixtures_dir):
+    from test_multiboot1 import DEBUG_EXIT, MEM_MIB, check_report
     lab.start_dnsmasq(tftp_root=ns_root)
+    start_nginx(lab, ns_root)
+    build_mb1(ns_root)
+    url = f"http://{LAB_ADDR}"
+    args = "root=/dev/x console=ttyS0"
+    with open(os.path.join(ns_root, "mb.lst"), "w") as f:
+        f.write(f"timeout 0\ndefault 0\ntitle Multiboot over HTTP\n  kernel {url}/mb1.elf {args}\n"
+                f"  module {url}:8081/initrd.img from-the-dropping-server\n")
     script = os.path.join(HERE, "http_drop_server.py")
     hello = os.path.join(ns_root, "initrd.img")
-    lab.spawn("drop-ranges", [sys.executable, script, LAB_ADDR, "8081", hello],
+    drop = lab.spawn("drop-ranges", [sys.executable, script, LAB_ADDR, "8081", hello],
               ready=_tcp_listening(lab, 8081))
     lab.spawn("drop-noranges", [sys.executable, script, LAB_ADDR, "8082", hello, "--no-ranges"],
               ready=_tcp_listening(lab, 8082))
-    m = ns_machine(nic="e1000")
+    m = ns_machine(nic="e1000", mem=MEM_MIB, extra_args=DEBUG_EXIT)
     want = sha256_file(hello)
     assert sha256sum(m, f"http://{LAB_ADDR}:8081/initrd.img") == want
     out = m.cmd(f"sha256sum http://{LAB_ADDR}:8082/initrd.img", timeout=T_LOAD)
     assert re.search(r"Error: .*closed the connection after \d+ of \d+ bytes.*Range", out), out
+    # chainloader takes a URL (loaded and recognised; not started).
+    out = m.cmd(f"chainloader {url}/osprey.0", timeout=T_LOAD)
+    assert "Error" not in out and re.search(r"PXE NBP, \d+ bytes", out), out
+    # configfile takes a URL: its entry loads a Multiboot kernel from nginx and a module from
+    # the server that drops the connection halfway (resumed with Range), and boots; the test
+    # kernel reports the module's bytes and string.
+    m.sendline(f"configfile {url}/mb.lst")
+    m.expect("Starting Multiboot kernel", T_LOAD)
+    rep = read_report(m)
+    assert m.wait_exit() == 33                   # the kernel reached its end (isa-debug-exit)
+    mm = re.search(r"Multiboot kernel \(ELF\), 1 segment at 0x100000-0x([0-9a-f]+)", m.transcript())
+    assert mm, m.transcript()[-2000:]
+    with open(hello, "rb") as f:
+        check_report(rep, cmdline=f"{url}/mb1.elf {args}",
+                     mods=[(gzip.decompress(f.read()),      # module unpacks the gzip'd initrd
+                            f"{url}:8081/initrd.img from-the-dropping-server")],
+                     kernel_range=(0x100000, int(mm.group(1), 16) + 1))
+    # Both loads from the dropping server (sha256sum, module) were resumed with Range.
+    assert len(re.findall(r"'Range: bytes=\d+-'", drop.log())) == 2, drop.log()

@@ -1,8 +1,9 @@
 """osprey on a bad wire: lossywire.py (seeded loss, duplication, reordering,
-corruption) between QEMU and real servers in a network namespace. Every load
-must be byte-exact (sha256sum) and every lease obtained; each test boots
-osprey.lkrn once (-kernel, so the PXE ROM's own recovery is not measured) and
-checks several things.
+corruption) between QEMU and real servers in a network namespace (TFTP servers,
+and nginx for HTTP over osprey's TCP). Every load must be byte-exact (sha256sum)
+and every lease obtained; each test boots osprey.lkrn once (-kernel, so the PXE
+ROM's own recovery is not measured) and checks several things. Rates are only
+reported, never asserted (scripts/bench --servers=nginx --loss=... measures them).
 
 Needs root (network namespaces, tap devices). Markers: servers, lossy.
 """
@@ -15,16 +16,18 @@ import sys
 import pytest
 
 from conftest import T_LOAD
-from netns import Lab, NetnsMachine, missing_tools, populate_root
+from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lossywire  # noqa: E402
+from test_http import start_nginx  # noqa: E402
 
 pytestmark = [pytest.mark.servers, pytest.mark.lossy]
 
 LEASE_RE = r"192\.168\.77\.(1\d\d)"
 BAD_WIRE = "loss=10%,dup=5%,reorder=5%"
 SIZE = 2 << 20                 # per load: enough windows to see every kind of fault
+HTTP_SIZE = 2 << 20            # per HTTP load: many windows of TCP segments
 
 
 @pytest.fixture
@@ -179,3 +182,37 @@ def test_corrupted_wire(lab, lossy_root, tmp_path, builddir):
     finally:
         print("\n".join(report))
     check_impaired(stats, ("corrupted",))
+
+
+# ------------------------------------------------------------------ HTTP (TCP) from nginx
+@pytest.mark.parametrize("spec,seed", [("loss=5%", 21), (BAD_WIRE, 22)],
+                         ids=["loss5", "loss10-dup5-reorder5"])
+def test_lossy_http(lab, tmp_path, builddir, fixtures_dir, spec, seed):
+    """HTTP from nginx over osprey's TCP through the lossy wire, both ways: a 2 MiB file and
+    a small one byte-exact, every load finished."""
+    if missing_tools("nginx"):
+        pytest.fail("missing: nginx (run scripts/install-deps)", pytrace=False)
+    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
+        f.seek(3 << 20)                      # other bytes than the TFTP tests' a.bin
+        files = {"h.bin": f.read(HTTP_SIZE), "s.bin": f.read(48 << 10)}
+    root = populate_root(str(tmp_path / "www"), files)
+    # dnsmasq's TFTP answers the start-up config file search at once (file not found).
+    lab.start_dnsmasq(tftp_root=root, bootfile="h.bin")
+    start_nginx(lab, root)
+    wire = lab.start_lossywire(seed=seed, both=spec)
+    m = boot(lab, tmp_path, builddir, wire, f"lossy-http-{seed}")
+    report = []
+    try:
+        dhcp(m)
+        for name in ("h.bin", "s.bin"):
+            url = f"http://{LAB_ADDR}/{name}"
+            out = m.cmd(f"sha256sum {url}", timeout=T_LOAD)
+            assert "Error" not in out, out
+            assert f"{hashlib.sha256(files[name]).hexdigest()}  {url}" in out, out
+            rate = re.findall(r"(\d+(?:\.\d+)? [KM]iB/s)", out)
+            report.append(f"{spec}: {name} {rate[-1] if rate else '?'}")
+        stats = wire.stats()
+        report.append(str(stats))
+    finally:
+        print("\n".join(report))
+    check_impaired(stats, ("lost", "dup", "reordered") if "dup" in spec else ("lost",))

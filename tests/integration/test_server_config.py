@@ -1,7 +1,9 @@
 """Start-up as GRUB legacy's diskless images: the preset menu compiled in (a variant build
 configured --enable-preset-menu=FILE) and the configuration file the server chooses: option
-150 from ISC dhcpd, 209/210 from dnsmasq, and the osprey.cfg/ search by MAC and by IP, each
-booting its entry with no key pressed. Every boot also checks the messages that say which
+150 from ISC dhcpd, 209/210 from dnsmasq (210 an http:// URL: the menu and the kernel it
+boots come from nginx), the osprey.cfg/ search by MAC and by IP, and a DHCP boot file that
+is an http:// URL (the search runs over HTTP beside it), each booting its entry with no key
+pressed. Every boot also checks the messages that say which
 names were tried and which was used.
 
 Marker: servers (the netns tests need root).
@@ -15,6 +17,7 @@ import pytest
 
 from conftest import T_EXIT, T_LINUX, T_LOAD, T_PROMPT, scaled
 from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
+from test_http import start_nginx
 
 pytestmark = [pytest.mark.servers]
 
@@ -31,10 +34,10 @@ title preset Debian
 """
 
 
-def linux_menu(marker, extra=""):
+def linux_menu(marker, extra="", dev="(nd)"):
     return (f"{extra}timeout 1\ntitle {marker}\n"
-            f"  kernel (nd)/vmlinuz console=ttyS0 panic=-1 osprey.test={marker}\n"
-            f"  initrd (nd)/initrd.img\n")
+            f"  kernel {dev}/vmlinuz console=ttyS0 panic=-1 osprey.test={marker}\n"
+            f"  initrd {dev}/initrd.img\n")
 
 
 def halt_menu(marker, extra=""):
@@ -148,13 +151,39 @@ def test_option150_isc_dhcpd(request, lab, ns_root, tmp_path):
 
 @pytest.mark.linux
 def test_option209_210_dnsmasq(request, lab, ns_root, tmp_path):
-    write(ns_root, "menus/lab209.lst", linux_menu("OPT209"))
+    """209 a file name, 210 an http:// prefix: the menu comes from nginx and its entry boots a
+    kernel and initrd from nginx too."""
+    url = f"http://{LAB_ADDR}"
+    write(ns_root, "menus/lab209.lst", linux_menu("OPT209", dev=url))
+    start_nginx(lab, ns_root)
     lab.start_dnsmasq(tftp_root=ns_root, extra=["--dhcp-option=209,lab209.lst",
-                                                "--dhcp-option=210,/menus/"])
+                                                f"--dhcp-option=210,{url}/menus/"])
     m = start(request, lab, tmp_path, "opt209")
-    m.expect(r"Config file: tried /menus/lab209.lst\r\nConfig file: using /menus/lab209.lst",
-             T_PROMPT)
+    m.expect(rf"Config file: tried {url}/menus/lab209.lst\r\n"
+             rf"Config file: using {url}/menus/lab209.lst", T_PROMPT)
     expect_linux(m, "OPT209")
+    access = open(os.path.join(lab.logdir, "nginx", "access.log")).read()
+    for path in ("/menus/lab209.lst", "/vmlinuz", "/initrd.img"):
+        assert f" GET {path} " in access, access
+
+
+def test_bootfile_url(request, lab, ns_root, tmp_path, builddir):
+    """The DHCP boot file is an http:// URL (osprey.lkrn, no PXE ROM): the osprey.cfg/ search
+    runs over HTTP in its directory and the menu found there runs."""
+    url = f"http://{LAB_ADDR}/site"
+    os.makedirs(os.path.join(ns_root, "site", "osprey.cfg"))
+    write(ns_root, f"site/osprey.cfg/{MAC_NAME}", halt_menu("BOOTFILE-URL"))
+    start_nginx(lab, ns_root)
+    lab.start_dnsmasq(tftp_root=ns_root, bootfile=f"{url}/osprey.0")
+    m = NetnsMachine("bootfile-url", tmp_path / "logs", lab=lab, nic="e1000", mac=MAC,
+                     kernel=os.path.join(builddir, "stage2", "osprey.lkrn"))
+    request.node.__dict__.setdefault("_osprey_machines", []).append(m)
+    m.start()
+    m.expect(rf"Config file: tried {url}/osprey.cfg/{MAC_NAME}\r\n"
+             rf"Config file: using {url}/osprey.cfg/{MAC_NAME}", T_PROMPT)
+    m.expect(r"BOOTFILE-URL-ENTRY-RAN")
+    m.wait_exit()
+    assert "WRONG-DEFAULT" not in m.transcript()
 
 
 def test_search_by_mac_and_ip(request, lab, ns_root, tmp_path):
