@@ -1,6 +1,7 @@
-/* tcp.c: TCP client (RFC 9293): handshake with MSS and window scale (RFC 7323), a receive buffer
- * indexed by sequence number that keeps out-of-order data, RTT-estimated retransmission (RFC
- * 6298), fast retransmit (RFC 5681), RST/FIN in every state; received data copied once. */
+/* tcp.c: TCP client (RFC 9293): handshake with MSS, window scale (RFC 7323) and SACK-permitted, a
+ * receive buffer indexed by sequence number that keeps out-of-order data and reports it in SACK
+ * blocks (RFC 2018), stretch and delayed ACKs, RTT-estimated retransmission (RFC 6298), fast
+ * retransmit (RFC 5681), RST/FIN in every state; received data copied once. */
 #include "drivers/netdev.h"
 #include "lib/errors.h"
 #include "net/net.h"
