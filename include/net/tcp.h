@@ -18,7 +18,7 @@
 extern uint32_t tcp_window;
 int tcp_set_window(uint32_t bytes);
 /* In-order full segments per ACK of connections opened from now on (0: a quarter of the
- * window offered, 2 to 16; an ACK still goes out within half a millisecond). */
+ * window offered, 2 to 32; an ACK still goes out within half a millisecond). */
 extern unsigned tcp_ack_every;
 #define TCP_ACK_EVERY_MAX 64
 

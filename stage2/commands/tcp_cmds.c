@@ -37,5 +37,5 @@ static int cmd_tcpopts(int argc, char **argv)
 COMMAND(tcpopts, CMD_MENU, "tcpopts [--window=SIZE] [--ack-every=N]",
 	"Show or set osprey's TCP receive window (4K-1M, rounded down to a power of two; also "
 	"capped to what the NIC can buffer) and how many in-order segments it acknowledges at "
-	"once (1-64, 0: a quarter of the window, 2 to 16). Applies to connections opened later.",
+	"once (1-64, 0: a quarter of the window, 2 to 32). Applies to connections opened later.",
 	cmd_tcpopts);

@@ -576,25 +576,44 @@ static int acks_of(uint32_t off)
 	return count_segs(F_ACK, PEER_ISS + 1 + off);
 }
 
-/* In-order data is acknowledged every quarter window (16 full segments with the default 256 KiB
- * buffer), not every second segment: each ACK costs the guest a transmit and the sender a
- * wakeup. The rest is acknowledged within the delayed-ACK time, not at the next read. */
+/* In-order data is acknowledged every quarter window (at most 32 full segments; 44 would be a
+ * quarter of the default 256 KiB buffer), not every second segment: each ACK costs the guest a
+ * transmit and the sender a wakeup. The rest is acknowledged within the delayed-ACK time. */
 TEST(tcp_stretch_acks_in_order)
 {
 	setup();
 	struct tcp_conn *c = open_conn();
 	fake_net_clear_sent();
-	for (uint32_t i = 0; i < 40; i++)
+	for (uint32_t i = 0; i < 70; i++)
 		inject_data(i * 1460, 1460, 0);
-	static uint8_t buf[40 * 1460];
+	static uint8_t buf[70 * 1460];
 	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
 	CHECK(check_pattern(buf, 0, sizeof(buf)));
-	CHECK_EQ(acks_of(16 * 1460), 1);
 	CHECK_EQ(acks_of(32 * 1460), 1);
+	CHECK_EQ(acks_of(64 * 1460), 1);
 	CHECK_EQ(acks_of(2 * 1460), 0);           /* no longer every second segment */
+	CHECK_EQ(acks_of(16 * 1460), 0);
 	CHECK(count_segs(F_ACK, 0) <= 3);
 	tcp_close(c);
-	CHECK(acks_of(40 * 1460) >= 1);           /* the rest, at the latest on close */
+	CHECK(acks_of(70 * 1460) >= 1);           /* the rest, at the latest on close */
+}
+
+/* A small window (8 KiB: 5 full segments, a quarter of it is 1): the floor, every second one. */
+TEST(tcp_stretch_acks_follow_the_window)
+{
+	setup();
+	CHECK_EQ(tcp_set_window(8192), 0);
+	struct tcp_conn *c = open_conn();
+	fake_net_clear_sent();
+	for (uint32_t i = 0; i < 5; i++)
+		inject_data(i * 1460, 1460, 0);
+	static uint8_t buf[5 * 1460];
+	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
+	CHECK(check_pattern(buf, 0, sizeof(buf)));
+	CHECK_EQ(acks_of(1460), 0);
+	CHECK_EQ(acks_of(2 * 1460), 1);
+	CHECK_EQ(acks_of(4 * 1460), 1);
+	tcp_close(c);
 }
 
 /* A sender that has filled its congestion window waits for our ACK: a delayed ACK must go out
