@@ -17,6 +17,10 @@
  * windows lose less on lossy paths, larger ones keep fast servers busy. */
 extern uint32_t tcp_window;
 int tcp_set_window(uint32_t bytes);
+/* In-order full segments per ACK of connections opened from now on (0: a quarter of the
+ * window offered, 2 to 32; an ACK still goes out within half a millisecond). */
+extern unsigned tcp_ack_every;
+#define TCP_ACK_EVERY_MAX 64
 
 struct tcp_conn;
 

@@ -1,6 +1,7 @@
-/* tcp.c: TCP client (RFC 9293): handshake with MSS and window scale (RFC 7323), a receive buffer
- * indexed by sequence number that keeps out-of-order data, RTT-estimated retransmission (RFC
- * 6298), fast retransmit (RFC 5681), RST/FIN in every state; received data copied once. */
+/* tcp.c: TCP client (RFC 9293): handshake with MSS, window scale (RFC 7323) and SACK-permitted, a
+ * receive buffer indexed by sequence number that keeps out-of-order data and reports it in SACK
+ * blocks (RFC 2018), stretch and delayed ACKs, RTT-estimated retransmission (RFC 6298), fast
+ * retransmit (RFC 5681), RST/FIN in every state; received data copied once. */
 #include "drivers/netdev.h"
 #include "lib/errors.h"
 #include "net/net.h"
@@ -21,6 +22,10 @@
 #define OPT_NOP 1
 #define OPT_MSS 2
 #define OPT_WS 3
+#define OPT_SACK_OK 4             /* RFC 2018 */
+#define OPT_SACK 5
+#define OPT_MAX 40                /* the most a TCP header holds */
+#define SACK_BLOCKS 4             /* 2 NOPs + kind + length + 4 * 8 bytes = 36 */
 
 #define RTO_INIT_MS 1000          /* RFC 6298 2.1 */
 #define RTO_MIN_MS 200            /* below RFC 6298's 1 s: a LAN answers in microseconds */
@@ -28,6 +33,8 @@
 #define MAX_RETRIES 5             /* timeouts in a row: 1+2+4+8+8+8 s at most */
 #define DUPACK_THRESH 3
 #define MAX_OOO 8                 /* out-of-order ranges kept */
+#define ACK_DELAY_US 500          /* longest an in-order segment waits for its ACK */
+#define ACK_EVERY_MAX 32          /* in-order segments per ACK at most (a quarter window) */
 #define LINGER_MS 1000
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT 16384u
@@ -53,6 +60,7 @@ struct tcp_conn {
 	uint32_t iss, snd_una, snd_nxt, snd_wnd;
 	uint8_t snd_shift;
 	uint16_t peer_mss;
+	bool sack_ok;                 /* the peer's SYN-ACK permitted SACK */
 	bool fin_queued, fin_sent;
 	unsigned dupacks;
 	size_t tx_len;
@@ -72,7 +80,9 @@ struct tcp_conn {
 	uint8_t rcv_shift;
 	bool ack_pending;
 	unsigned segs_unacked;
-	struct range ooo[MAX_OOO];
+	unsigned ack_every;           /* in-order full segments per ACK (tcp_ack_every or derived) */
+	uint64_t ack_due_us;          /* a delayed ACK's deadline (0: at once) */
+	struct range ooo[MAX_OOO];    /* the last one holds the most recent segment beyond a gap */
 	unsigned nooo;
 	uint32_t rsize;
 	uint32_t wnd_cap;             /* most we offer at once: what the NIC's ring holds (0: rsize) */
@@ -84,6 +94,7 @@ struct tcp_conn {
 };
 
 uint32_t tcp_window = TCP_WINDOW_DEFAULT;
+unsigned tcp_ack_every;
 struct tcp_stats tcp_stats;
 static struct tcp_conn *conns;
 static uint16_t next_port;
@@ -127,14 +138,41 @@ static uint32_t rcv_offer(const struct tcp_conn *c)
 	return c->wnd_cap ? MIN(space, c->wnd_cap) : space;
 }
 
+/* Stretch ACKs: a quarter of the window we offer in full segments, at least 2 (RFC 5681 4.2's
+ * every second segment) and at most ACK_EVERY_MAX. Each ACK costs the guest a transmit and the
+ * sender a wakeup; on an emulated NIC whose host is busy those, not the wire, set the rate.
+ * The sender still gets an ACK within ACK_DELAY_US, and at once for gaps, duplicates and FIN. */
+static void set_ack_every(struct tcp_conn *c)
+{
+	uint32_t offer = c->wnd_cap ? MIN(c->wnd_cap, c->rsize) : c->rsize;
+
+	c->ack_every = tcp_ack_every ? tcp_ack_every
+				     : MIN(MAX(offer / TCP_MSS / 4, 2u), (unsigned)ACK_EVERY_MAX);
+}
+
+/* An ACK is owed: at once (now) or after a short delay (in-order data). */
+static void ack_owed(struct tcp_conn *c, bool now)
+{
+	if (now)
+		c->ack_due_us = 0;
+	else if (!c->ack_pending)
+		c->ack_due_us = timer_us() + ACK_DELAY_US;
+	c->ack_pending = true;
+}
+
+static bool ack_due(const struct tcp_conn *c)
+{
+	return c->ack_pending && (!c->ack_due_us || timer_us() >= c->ack_due_us);
+}
+
 static int emit(uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
 		uint8_t flags, uint16_t win, const uint8_t *opts, size_t optlen,
 		const uint8_t *data, size_t n)
 {
-	uint8_t seg[TCP_HLEN + 12 + TCP_MSS];
+	uint8_t seg[TCP_HLEN + OPT_MAX + TCP_MSS];
 	size_t hlen = TCP_HLEN + optlen;
 
-	if (n > TCP_MSS || optlen > 12)
+	if (n > TCP_MSS || optlen > OPT_MAX || optlen % 4)
 		return -E_TOOBIG;
 	put_be16(seg, sport);
 	put_be16(seg + 2, dport);
@@ -154,10 +192,30 @@ static int emit(uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, uint
 	return ipv4_send(dst, IP_PROTO_TCP, seg, hlen + n);
 }
 
+/* SACK blocks (RFC 2018 3) for the data held beyond a gap, the range with the most recent
+ * segment first, then the others newest first; returns the option bytes written. */
+static size_t sack_option(const struct tcp_conn *c, uint8_t *o)
+{
+	unsigned k = MIN(c->nooo, (unsigned)SACK_BLOCKS);
+
+	if (!c->sack_ok || !k)
+		return 0;
+	o[0] = OPT_NOP;
+	o[1] = OPT_NOP;
+	o[2] = OPT_SACK;
+	o[3] = (uint8_t)(2 + 8 * k);
+	for (unsigned i = 0; i < k; i++) {
+		const struct range *r = &c->ooo[c->nooo - 1 - i];
+		put_be32(o + 4 + 8 * i, r->start);
+		put_be32(o + 8 + 8 * i, r->end);
+	}
+	return 4 + 8 * k;
+}
+
 /* One segment of c: seq, flags, n bytes of data; the ACK and window are filled in here. */
 static int xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags, const uint8_t *data, size_t n)
 {
-	uint8_t opts[8];
+	uint8_t opts[OPT_MAX];
 	size_t optlen = 0;
 	uint32_t space = rcv_offer(c);
 	uint16_t win;
@@ -170,14 +228,21 @@ static int xmit(struct tcp_conn *c, uint32_t seq, uint8_t flags, const uint8_t *
 		opts[5] = OPT_WS;
 		opts[6] = 3;
 		opts[7] = c->rcv_shift;
-		optlen = 8;
+		opts[8] = OPT_NOP;
+		opts[9] = OPT_NOP;
+		opts[10] = OPT_SACK_OK;
+		opts[11] = 2;
+		optlen = 12;
 		win = (uint16_t)MIN(space, 0xffffu);    /* never scaled in a SYN (RFC 7323 2.2) */
 	} else {
 		win = (uint16_t)MIN(space >> c->rcv_shift, 0xffffu);
 		flags |= F_ACK;
+		if (!(flags & F_RST))
+			optlen = sack_option(c, opts);
 	}
 	if (flags & F_ACK) {
 		c->ack_pending = false;
+		c->ack_due_us = 0;
 		c->segs_unacked = 0;
 		c->adv_edge = c->rcv_nxt + ((uint32_t)win << c->rcv_shift);
 	}
@@ -314,7 +379,16 @@ static size_t ring_take(struct tcp_conn *c, uint8_t *buf, size_t len)
 	return n;
 }
 
-/* Remember [s, e) as held beyond a gap, merging with what touches it. */
+/* Drop held range i, keeping the others in the order they were last touched (SACK reports the
+ * newest first). */
+static void ooo_remove(struct tcp_conn *c, unsigned i)
+{
+	memmove(&c->ooo[i], &c->ooo[i + 1], (c->nooo - i - 1) * sizeof(c->ooo[0]));
+	c->nooo--;
+}
+
+/* Remember [s, e) as held beyond a gap, merging with what touches it; the merged range goes
+ * last (the most recent). */
 static void ooo_add(struct tcp_conn *c, uint32_t s, uint32_t e)
 {
 	unsigned i = 0;
@@ -326,7 +400,7 @@ static void ooo_add(struct tcp_conn *c, uint32_t s, uint32_t e)
 				s = r->start;
 			if (seq_lt(e, r->end))
 				e = r->end;
-			c->ooo[i] = c->ooo[--c->nooo];
+			ooo_remove(c, i);
 			i = 0;
 			continue;
 		}
@@ -349,7 +423,7 @@ static void ooo_advance(struct tcp_conn *c)
 			if (seq_le(r->start, c->rcv_nxt)) {
 				if (seq_lt(c->rcv_nxt, r->end))
 					c->rcv_nxt = r->end;
-				c->ooo[i] = c->ooo[--c->nooo];
+				ooo_remove(c, i);
 				again = true;
 				break;
 			}
@@ -415,6 +489,8 @@ static void parse_syn_options(struct tcp_conn *c, const uint8_t *o, size_t n, bo
 		} else if (kind == OPT_WS && len == 3) {
 			*ws_seen = true;
 			c->snd_shift = (uint8_t)MIN(o[i + 2], 14);
+		} else if (kind == OPT_SACK_OK && len == 2) {
+			c->sack_ok = true;
 		}
 		i += len;
 	}
@@ -424,7 +500,7 @@ static void parse_syn_options(struct tcp_conn *c, const uint8_t *o, size_t n, bo
 static void take_ack(struct tcp_conn *c, uint32_t ack, uint32_t wnd, bool pure)
 {
 	if (seq_lt(c->snd_nxt, ack)) {
-		c->ack_pending = true;                  /* acks what we never sent */
+		ack_owed(c, true);                      /* acks what we never sent */
 		return;
 	}
 	if (seq_lt(c->snd_una, ack)) {
@@ -496,6 +572,7 @@ static void syn_sent_rx(struct tcp_conn *c, uint32_t seq, uint32_t ack, uint8_t 
 		c->rcv_shift = 0;                       /* neither side scales (RFC 7323 1.3) */
 		if (c->rsize > 0xffff)
 			c->rsize = 0x10000;             /* offer at most 64 KiB - 1 */
+		set_ack_every(c);
 	}
 	c->irs = seq;
 	c->rcv_nxt = c->rd_seq = seq + 1;
@@ -614,13 +691,14 @@ void tcp_receive(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len)
 	bool can_take = !c->fin_rcvd && c->state != ST_CLOSE_WAIT && c->state != ST_CLOSING &&
 			c->state != ST_LAST_ACK && c->state != ST_TIME_WAIT;
 	if (n && can_take) {
+		bool held = c->nooo != 0;
 		if (!take_data(c, seq, data, n))
 			ack_now = true;                 /* a gap: duplicate ACKs start fast retransmit */
-		else if (c->nooo)
-			ack_now = true;
-		else if (++c->segs_unacked >= 2)
-			ack_now = true;                 /* every second segment (RFC 5681 4.2) */
-		c->ack_pending = true;
+		else if (held)
+			ack_now = true;                 /* a gap filled (RFC 5681 4.2) */
+		else if (++c->segs_unacked >= c->ack_every)
+			ack_now = true;                 /* see set_ack_every() */
+		ack_owed(c, ack_now);
 		c->event = true;
 	}
 	if ((flags & F_FIN) && !c->fin_seen) {
@@ -649,15 +727,17 @@ static bool wait_done(void *ctx)
 {
 	struct tcp_conn *c = ctx;
 
-	return c->event || c->err || c->ack_pending || (c->dst && c->dst_got >= c->dst_len);
+	return c->event || c->err || ack_due(c) || (c->dst && c->dst_got >= c->dst_len);
 }
 
-/* After the reader made room: announce a window that grew by a quarter of the buffer or more
- * (so a shut window reopens; RFC 9293 3.8.6.2.2 receiver-side silly window avoidance). */
+/* After the reader made room: announce a window whose edge moved by a quarter of what we offer
+ * or more (so a shut window reopens; RFC 9293 3.8.6.2.2 receiver-side silly window avoidance).
+ * Smaller moves ride on the next ACK: an update per two segments read doubles the ACKs. */
 static void window_update(struct tcp_conn *c)
 {
 	uint32_t edge = c->rcv_nxt + rcv_offer(c);
-	uint32_t grow = MIN(c->rsize / 4, (uint32_t)(2 * TCP_MSS));
+	uint32_t grow = MAX((c->wnd_cap ? MIN(c->wnd_cap, c->rsize) : c->rsize) / 4,
+			    (uint32_t)TCP_MSS);
 
 	if (c->state == ST_ESTABLISHED || c->state == ST_FIN_WAIT_1 || c->state == ST_FIN_WAIT_2)
 		if (seq_le(c->adv_edge + grow, edge))
@@ -673,13 +753,13 @@ static int step(struct tcp_conn *c)
 {
 	if (c->err)
 		return c->err;
-	if (c->ack_pending)
+	if (ack_due(c))
 		send_ack(c);
 	else
 		window_update(c);
 	c->event = false;
 	/* The retransmission timer bounds the wait while something is unacknowledged; the idle
-	 * limit while we only wait for the peer's data. */
+	 * limit while we only wait for the peer's data; a delayed ACK is sent from wait_done. */
 	uint64_t deadline = c->rto_deadline ? c->rto_deadline : c->last_rx_ms + TCP_IDLE_MS;
 	int rc = net_wait(wait_done, c, deadline);
 	if (rc == -E_TIMEOUT) {
@@ -693,7 +773,7 @@ static int step(struct tcp_conn *c)
 	} else if (rc < 0) {
 		c->err = rc;
 	}
-	if (c->ack_pending && !c->err)
+	if (ack_due(c) && !c->err)
 		send_ack(c);
 	return c->err ? c->err : (rc < 0 ? rc : 0);
 }
@@ -750,6 +830,7 @@ int tcp_connect(struct tcp_conn **out, uint32_t ip, uint16_t port)
 	/* 3/4 of the ring in full segments leaves room for stray frames (as TFTP's window). */
 	if (net_dev && net_dev->rx_frames)
 		c->wnd_cap = MIN(c->rsize, (uint32_t)MAX(2, net_dev->rx_frames * 3 / 4) * TCP_MSS);
+	set_ack_every(c);
 	c->rbuf = malloc(c->rsize);
 	if (!c->rbuf) {
 		free(c);

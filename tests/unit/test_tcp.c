@@ -31,6 +31,8 @@ static struct {
 	bool refuse;              /* answer the SYN with RST|ACK */
 	bool no_ack_data;         /* never acknowledge our data */
 	bool no_ws;               /* leave window scaling out of the SYN-ACK */
+	uint8_t sack_len;         /* SACK-permitted in the SYN-ACK with this length (0: none) */
+	bool syn_sack_ok;         /* our SYN offered SACK */
 	uint16_t mss;             /* in the SYN-ACK (0: 1460) */
 	uint16_t win;             /* the peer's window field */
 	uint16_t cport;
@@ -45,6 +47,9 @@ static struct {
 	 * segments (or the rest) that fit the window we offered (RFC 9293 3.8.6.2.1), and
 	 * without a persist timer here: it moves only when our ACKs open the window. */
 	uint32_t bsd_total, bsd_sent, bsd_edge;
+	/* A sender whose congestion window is full: sends the segment at offset on_ack_send
+	 * (on_ack_len bytes) only once we acknowledge on_ack_wait. */
+	uint32_t on_ack_wait, on_ack_send, on_ack_len;
 } pr;
 
 static bool parse_tcp(const uint8_t *f, size_t len, struct seg *s)
@@ -132,6 +137,8 @@ static void responder(const uint8_t *f, size_t len)
 				pr.syn_mss = get_be16(s.opts + i + 2);
 			if (s.opts[i] == 3)
 				pr.syn_ws = s.opts[i + 2];
+			if (s.opts[i] == 4 && s.opts[i + 1] == 2)
+				pr.syn_sack_ok = true;
 			if (s.opts[i + 1] < 2)
 				break;
 			i += s.opts[i + 1];
@@ -142,9 +149,12 @@ static void responder(const uint8_t *f, size_t len)
 			inject_tcp(0, s.seq + 1, F_RST | F_ACK, NULL, 0);
 			return;
 		}
-		uint8_t o[8] = { 2, 4, 0, 0, 1, 3, 3, 7 };
+		uint8_t o[12] = { 2, 4, 0, 0, 1, 3, 3, 7, 1, 1, 4, pr.sack_len };
 		put_be16(o + 2, pr.mss ? pr.mss : 1460);
-		inject_tcp_opts(PEER_ISS, s.seq + 1, F_SYN | F_ACK, pr.win, o, pr.no_ws ? 4 : 8, NULL, 0);
+		if (pr.no_ws)
+			memcpy(o + 4, "\1\1\1\1", 4);
+		inject_tcp_opts(PEER_ISS, s.seq + 1, F_SYN | F_ACK, pr.win, o, pr.sack_len ? 12 : 8,
+				NULL, 0);
 		return;
 	}
 	if (s.len && !(s.flags & F_RST)) {
@@ -160,6 +170,11 @@ static void responder(const uint8_t *f, size_t len)
 		}
 		if (!pr.no_ack_data)
 			inject_tcp(PEER_ISS + 1, s.seq + (uint32_t)s.len, F_ACK, NULL, 0);
+	}
+	if (pr.on_ack_wait && (s.flags & F_ACK) && !(s.flags & F_SYN) &&
+	    (int32_t)(s.ack - (PEER_ISS + 1 + pr.on_ack_wait)) >= 0) {
+		pr.on_ack_wait = 0;
+		inject_data(pr.on_ack_send, pr.on_ack_len, 0);
 	}
 	if (pr.bsd_total && pr.req_len && (s.flags & F_ACK) && !(s.flags & (F_SYN | F_RST))) {
 		uint32_t edge = s.ack + s.win - (PEER_ISS + 1);   /* no window scale: no_ws */
@@ -183,6 +198,7 @@ static void setup(void)
 	pr.win = 0xffff;
 	fake_net_set_responder(responder);
 	tcp_window = TCP_WINDOW_DEFAULT;
+	tcp_ack_every = 0;
 	memset(&tcp_stats, 0, sizeof(tcp_stats));
 }
 
@@ -552,4 +568,226 @@ TEST(tcp_window_update_while_reader_waits)
 	CHECK(fake_time_now_ms() - t0 < 2000);    /* never the 20 s idle wait */
 	CHECK_EQ(tcp_stats.retransmits, 0);
 	tcp_close(c);
+}
+
+/* Pure ACKs we sent that acknowledge exactly PEER_ISS + 1 + off. */
+static int acks_of(uint32_t off)
+{
+	return count_segs(F_ACK, PEER_ISS + 1 + off);
+}
+
+/* In-order data is acknowledged every quarter window (at most 32 full segments; 44 would be a
+ * quarter of the default 256 KiB buffer), not every second segment: each ACK costs the guest a
+ * transmit and the sender a wakeup. The rest is acknowledged within the delayed-ACK time. */
+TEST(tcp_stretch_acks_in_order)
+{
+	setup();
+	struct tcp_conn *c = open_conn();
+	fake_net_clear_sent();
+	for (uint32_t i = 0; i < 70; i++)
+		inject_data(i * 1460, 1460, 0);
+	static uint8_t buf[70 * 1460];
+	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
+	CHECK(check_pattern(buf, 0, sizeof(buf)));
+	CHECK_EQ(acks_of(32 * 1460), 1);
+	CHECK_EQ(acks_of(64 * 1460), 1);
+	CHECK_EQ(acks_of(2 * 1460), 0);           /* no longer every second segment */
+	CHECK_EQ(acks_of(16 * 1460), 0);
+	CHECK(count_segs(F_ACK, 0) <= 3);
+	tcp_close(c);
+	CHECK(acks_of(70 * 1460) >= 1);           /* the rest, at the latest on close */
+}
+
+/* A small window (8 KiB: 5 full segments, a quarter of it is 1): the floor, every second one. */
+TEST(tcp_stretch_acks_follow_the_window)
+{
+	setup();
+	CHECK_EQ(tcp_set_window(8192), 0);
+	struct tcp_conn *c = open_conn();
+	fake_net_clear_sent();
+	for (uint32_t i = 0; i < 5; i++)
+		inject_data(i * 1460, 1460, 0);
+	static uint8_t buf[5 * 1460];
+	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
+	CHECK(check_pattern(buf, 0, sizeof(buf)));
+	CHECK_EQ(acks_of(1460), 0);
+	CHECK_EQ(acks_of(2 * 1460), 1);
+	CHECK_EQ(acks_of(4 * 1460), 1);
+	tcp_close(c);
+}
+
+/* A sender that has filled its congestion window waits for our ACK: a delayed ACK must go out
+ * by itself within ACK_DELAY_US (here after 3 segments), not after the 20 s idle limit. */
+TEST(tcp_delayed_ack_releases_a_waiting_sender)
+{
+	setup();
+	struct tcp_conn *c = open_conn();
+	pr.on_ack_wait = 3 * 1460;
+	pr.on_ack_send = 3 * 1460;
+	pr.on_ack_len = 1460;
+	for (uint32_t i = 0; i < 3; i++)
+		inject_data(i * 1460, 1460, 0);
+	static uint8_t buf[4 * 1460];
+	uint64_t t0 = fake_time_now_ms();
+	int got = 0;
+	while (got < (int)sizeof(buf)) {
+		int n = tcp_recv(c, buf + got, sizeof(buf) - (size_t)got, sizeof(buf) - (size_t)got);
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	CHECK_EQ(got, (int)sizeof(buf));
+	CHECK(check_pattern(buf, 0, sizeof(buf)));
+	CHECK_EQ(pr.on_ack_wait, 0);
+	CHECK(fake_time_now_ms() - t0 < 50);
+	tcp_close(c);
+}
+
+/* tcpopts --ack-every=1: every segment acknowledged at once. */
+TEST(tcp_ack_every_setting)
+{
+	setup();
+	tcp_ack_every = 1;
+	struct tcp_conn *c = open_conn();
+	fake_net_clear_sent();
+	for (uint32_t i = 0; i < 6; i++)
+		inject_data(i * 1460, 1460, 0);
+	static uint8_t buf[6 * 1460];
+	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
+	for (uint32_t i = 1; i <= 6; i++)
+		CHECK_EQ(acks_of(i * 1460), 1);
+	tcp_close(c);
+}
+
+/* Hostile settings: stretch ACKs wider than the window (64 segments into 4 KiB, a BSD sender
+ * that only sends into the window we offer) must not stall: the delayed ACK and the window
+ * update still move the sender, with no retransmission and no idle wait. */
+TEST(tcp_ack_every_wider_than_window)
+{
+	setup();
+	CHECK_EQ(tcp_set_window(4096), 0);
+	tcp_ack_every = 64;
+	pr.no_ws = true;
+	pr.bsd_total = 40000;
+	struct tcp_conn *c = open_conn();
+	CHECK_EQ(tcp_send(c, "GET / HTTP/1.1\r\n\r\n", 18), 0);
+	static uint8_t buf[40000];
+	uint32_t got = 0;
+	uint64_t t0 = fake_time_now_ms();
+	while (got < pr.bsd_total) {
+		int n = tcp_recv(c, buf + got, sizeof(buf) - got, sizeof(buf) - got);
+		if (n <= 0)
+			break;
+		got += (uint32_t)n;
+	}
+	CHECK_EQ(got, pr.bsd_total);
+	CHECK(check_pattern(buf, 0, got));
+	CHECK(fake_time_now_ms() - t0 < 2000);
+	CHECK_EQ(tcp_stats.retransmits, 0);
+	tcp_close(c);
+}
+
+/* The SACK blocks of s as stream offsets (start, end pairs); returns how many (-1: malformed). */
+static int sack_blocks(const struct seg *s, uint32_t *b, int max)
+{
+	for (size_t i = 0; i < s->optlen;) {
+		uint8_t kind = s->opts[i];
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= s->optlen || s->opts[i + 1] < 2 || i + s->opts[i + 1] > s->optlen)
+			return -1;
+		if (kind == 5) {
+			int n = (s->opts[i + 1] - 2) / 8;
+			if ((s->opts[i + 1] - 2) % 8 || n > max)
+				return -1;
+			for (int k = 0; k < 2 * n; k++)
+				b[k] = get_be32(s->opts + i + 2 + 4 * k) - (PEER_ISS + 1);
+			return n;
+		}
+		i += s->opts[i + 1];
+	}
+	return 0;
+}
+
+/* RFC 2018: our SYN offers SACK; with the peer's permission every ACK while data is held beyond
+ * a gap carries the held ranges, the one with the newest segment first. */
+TEST(tcp_sack_blocks_for_held_data)
+{
+	setup();
+	pr.sack_len = 2;
+	struct tcp_conn *c = open_conn();
+	CHECK(pr.syn_sack_ok);
+	struct seg s;
+	uint32_t b[8];
+	inject_data(1460, 1460, 0);
+	net_poll();
+	CHECK(last_seg(&s));
+	CHECK_EQ(s.ack, PEER_ISS + 1);
+	CHECK_EQ(sack_blocks(&s, b, 4), 1);
+	CHECK(b[0] == 1460 && b[1] == 2920);
+	inject_data(5840, 1460, 0);
+	net_poll();
+	CHECK(last_seg(&s));
+	CHECK_EQ(sack_blocks(&s, b, 4), 2);
+	CHECK(b[0] == 5840 && b[1] == 7300 && b[2] == 1460 && b[3] == 2920);
+	inject_data(2920, 1460, 0);             /* grows the older range: it is the newest now */
+	net_poll();
+	CHECK(last_seg(&s));
+	CHECK_EQ(sack_blocks(&s, b, 4), 2);
+	CHECK(b[0] == 1460 && b[1] == 4380 && b[2] == 5840 && b[3] == 7300);
+	inject_data(0, 1460, 0);                /* fills the first gap */
+	net_poll();
+	CHECK(last_seg(&s));
+	CHECK_EQ(s.ack, PEER_ISS + 1 + 4380);
+	CHECK_EQ(sack_blocks(&s, b, 4), 1);
+	CHECK(b[0] == 5840 && b[1] == 7300);
+	inject_data(4380, 1460, 0);
+	static uint8_t buf[7300];
+	CHECK_EQ(tcp_recv(c, buf, sizeof(buf), sizeof(buf)), (int)sizeof(buf));
+	CHECK(check_pattern(buf, 0, sizeof(buf)));
+	CHECK(last_seg(&s));
+	CHECK_EQ(sack_blocks(&s, b, 4), 0);       /* nothing held: no SACK option */
+	tcp_close(c);
+}
+
+/* More held ranges than an option holds: the four newest, well formed (36 option bytes). */
+TEST(tcp_sack_at_most_four_blocks)
+{
+	setup();
+	pr.sack_len = 2;
+	struct tcp_conn *c = open_conn();
+	for (uint32_t i = 1; i <= 6; i++)
+		inject_data(i * 2920, 1460, 0);
+	net_poll();
+	struct seg s;
+	uint32_t b[8];
+	CHECK(last_seg(&s));
+	CHECK_EQ(s.optlen, 36);
+	CHECK_EQ(sack_blocks(&s, b, 4), 4);
+	for (int k = 0; k < 4; k++)
+		CHECK(b[2 * k] == (6 - (uint32_t)k) * 2920 && b[2 * k + 1] == b[2 * k] + 1460);
+	tcp_close(c);
+}
+
+/* No SACK without the peer's permission, nor with a malformed one (length 3). */
+TEST(tcp_no_sack_unless_permitted)
+{
+	for (int bad = 0; bad < 2; bad++) {
+		setup();
+		pr.sack_len = bad ? 3 : 0;
+		struct tcp_conn *c = open_conn();
+		inject_data(1460, 1460, 0);
+		net_poll();
+		struct seg s;
+		uint32_t b[8];
+		CHECK(last_seg(&s));
+		CHECK_EQ(s.ack, PEER_ISS + 1);
+		CHECK_EQ(s.optlen, 0);
+		CHECK_EQ(sack_blocks(&s, b, 4), 0);
+		tcp_close(c);
+	}
 }
