@@ -74,8 +74,12 @@ struct tftp_conn {
 	 * the reader spends away (hashing, copying) between reads is not the network's. */
 	unsigned epoch, sample_epoch; /* epoch: bumped whenever tftp_open/tftp_read return */
 	uint64_t ack_at_ms;           /* when our last ACK went out */
-	uint64_t seen_max;            /* the highest block number seen (absolute) */
-	bool gap_acked;               /* a gap was acknowledged: the server resends to seen_max */
+	/* Spacing of blocks within a flight (a server may pace them: atftpd does after gaps):
+	 * rises at once, falls slowly; a flight is thought ended only after a few of these. */
+	uint32_t iat_us;
+	uint64_t last_data_us;        /* when the last in-order block came */
+	unsigned data_epoch;          /* ... in this epoch */
+	bool iat_skip;                /* an ACK went since: the next block may be its answer */
 
 	/* Where in-order data goes: straight into the reader's buffer while one waits and
 	 * nothing is queued, else into the FIFO (room for a whole window of the largest blocks). */
@@ -151,6 +155,33 @@ static void rtt_sample(struct tftp_conn *c)
 	}
 }
 
+/* An in-order block arrived: time it against the one before when both are of one flight (no
+ * ACK of ours between them) and the reader did not have the CPU in between. */
+static void iat_sample(struct tftp_conn *c)
+{
+	uint64_t now = timer_us();
+
+	if (c->last_data_us && !c->iat_skip && c->data_epoch == c->epoch) {
+		uint64_t r = MIN(now - c->last_data_us, (uint64_t)TFTP_RTO_MAX_MS * 1000);
+		c->iat_us = r > c->iat_us ? (uint32_t)r : (uint32_t)((7ull * c->iat_us + r) / 8);
+	}
+	c->last_data_us = now;
+	c->data_epoch = c->epoch;
+	c->iat_skip = false;
+}
+
+/* How long silence lasts before we act: the timeout, but in the middle of a flight (blocks came
+ * since our last ACK) no less than a few block spacings, so a paced server is not cut short by
+ * an ACK in the middle of its window (which atftpd answers by pacing more). */
+static unsigned silence_ms(const struct tftp_conn *c)
+{
+	unsigned ms = c->rto_ms;
+
+	if (c->answered && c->next - 1 > c->acked)
+		ms = MAX(ms, (unsigned)MIN(4ull * c->iat_us / 1000 + 1, (uint64_t)TFTP_RTO_MAX_MS));
+	return ms;
+}
+
 /* ---- sending ------------------------------------------------------------------------ */
 
 static int send_error(uint32_t ip, uint16_t lport, uint16_t port, uint16_t code, const char *msg)
@@ -177,6 +208,7 @@ static int send_ack(struct tftp_conn *c)
 	pkt[2] = (uint8_t)(block >> 8);
 	pkt[3] = (uint8_t)block;
 	c->acked = c->next - 1;
+	c->iat_skip = true;
 	c->timer_start = c->ack_at_ms = timer_ms();
 	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
 }
@@ -332,15 +364,12 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		 * the Sorcerer's Apprentice (RFC 1350) with a server that answers duplicate ACKs.
 		 * Either way, answer once until there is progress. */
 		bool behind = ahead >= 0x8000;
-		if (!behind)
-			c->seen_max = MAX(c->seen_max, c->next + ahead);
 		if (c->reacked || c->ack_deferred)
 			return;
 		if (behind && (c->next - 1 != c->acked ||
 			       timer_ms() - c->ack_at_ms < rto_estimate(c) / 2))
 			return;
 		c->reacked = true;
-		c->gap_acked = !behind;
 		c->ack_due = true;
 		c->sample_at = 0;
 		return;
@@ -359,6 +388,7 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 	}
 	fifo_put(c, p + direct, n - direct);
 
+	iat_sample(c);
 	c->next++;
 	c->progress = true;
 	c->reacked = false;
@@ -367,14 +397,14 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		c->done = true;
 		c->ack_due = true;
 	} else if (c->next - 1 - c->acked >= c->window) {
-		c->gap_acked = false;
+		/* A whole window since our last ACK, counted from that ACK: after a gap's ACK the
+		 * server starts its next window at the gap (RFC 7440 section 4), so this ACK is the
+		 * one it waits for. No ACK in between: atftpd 0.8 paces its sending (a select() of
+		 * a few microseconds per block, which a busy host stretches to a scheduler tick) a
+		 * little more for every ACK that is not a window's end, and takes only one such ACK
+		 * per window. A server that resends only to its old window's end gets its ACK from
+		 * the timer (wait_step). */
 		c->ack_timed = true;
-		want_ack(c);
-	} else if (c->gap_acked && c->next - 1 >= c->seen_max) {
-		/* After a gap, a server may resend only to the end of the window it had started
-		 * (atftpd does) and then wait: that end is the highest block seen. Waiting for
-		 * a whole new window would cost a timeout. */
-		c->gap_acked = false;
 		want_ack(c);
 	}
 }
@@ -488,13 +518,12 @@ static int wait_step(struct tftp_conn *c)
 		return c->err = rc;
 	if (wait_done(c))
 		goto out;
-	rc = net_wait(wait_done, c, c->timer_start + c->rto_ms);
+	rc = net_wait(wait_done, c, c->timer_start + silence_ms(c));
 	if (rc == -E_TIMEOUT) {
 		if (c->answered && c->next - 1 > c->acked && !c->ack_deferred && !c->done) {
 			/* Blocks came after our last ACK, then silence: the server's flight ended
 			 * short of a window (lost tail, or a resend to its old window's end). Say
 			 * what we have; that is no failed try. */
-			c->gap_acked = false;
 			c->sample_at = 0;
 			rc = send_ack(c);
 			return rc < 0 ? (c->err = rc) : 0;

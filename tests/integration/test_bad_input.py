@@ -14,12 +14,14 @@ import time
 
 import pytest
 
-from conftest import T_LOAD
+from conftest import ESC, T_LOAD, output_lines, strip_ansi
 from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
 pytestmark = [pytest.mark.servers]
 
 STOP_ADDR = LAB_ADDR[:-2] + ".2"   # a second address on the lab bridge, port 69
+SILENT_ADDR = LAB_ADDR[:-2] + ".3"  # a third address: nothing listens on its port 69
+HUGE_MIB = 512                # a file larger than the guest's RAM
 STOP_AFTER = 20               # blocks the stopping server sends before going silent
 
 # A lock-step RFC 1350 server (no options: 512-byte blocks) that sends STOP_AFTER blocks of
@@ -90,6 +92,9 @@ def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
         good = f.read(256 << 10)
     files = {"good.bin": good, "empty": b"", "trunc": kernel[:1 << 20], "vmlinuz": kernel}
     root = populate_root(str(tmp_path / "tftp"), files)
+    # Larger than the guest's RAM (256 MiB): a sparse file, its size all the server announces.
+    with open(os.path.join(root, "huge"), "wb") as f:
+        f.truncate(HUGE_MIB << 20)
     digest = hashlib.sha256(good).hexdigest()
     # DHCP from dnsmasq, files from atftpd on the lab address only: the stopping server
     # takes port 69 on the second address.
@@ -121,6 +126,28 @@ def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
                     rf"block {STOP_AFTER}: 12 tries over \d+\.\d s\)", timeout=60)
     stopped_in = time.monotonic() - t
     assert "stopped after block" in stopper.log(), stopper.log()
+    good_load(m, digest)
+
+    # A server that never answers the request (the host is there, nothing on port 69):
+    # ESC cuts the wait short long before its timeout; the next load works.
+    lab.ip("addr", "add", f"{SILENT_ADDR}/24", "dev", lab.bridge)
+    t = time.monotonic()
+    m.sendline(f"cat tftp://{SILENT_ADDR}/never")
+    time.sleep(3)
+    m.send(ESC)
+    out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
+    silent_for = time.monotonic() - t
+    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+    assert len(errors) == 1 and "canceled" in errors[0], out
+    assert silent_for < 15, f"ESC took {silent_for:.1f} s to end the wait"
+    assert m.cmd("echo ok") == "ok"
+    good_load(m, digest)
+
+    # A file larger than RAM: refused from the announced size, before any data moves.
+    t = time.monotonic()
+    one_error(m, "kernel (nd)/huge console=ttyS0",
+              rf"^Error: \(nd\)/huge: too large \(huge is {HUGE_MIB}[^;]*MiB; [^)]* free\)$")
+    assert time.monotonic() - t < 10
     good_load(m, digest)
 
     # A truncated kernel (the first MiB of a real one) and an empty file as kernel.

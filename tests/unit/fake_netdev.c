@@ -12,6 +12,7 @@ const uint8_t fake_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 
 struct fake_frame {
 	size_t len;
+	uint64_t due_us;              /* netdev_poll() hands it out from then on (pacing) */
 	uint8_t data[ETH_RXBUF_SIZE];
 };
 
@@ -24,6 +25,7 @@ static bool auto_arp;
 static bool abort_flag;
 static int tx_error;
 static uint64_t now_us = 1000000;   /* start at 1 s so deadlines are never 0 */
+static uint64_t rx_pace_us, rx_last_due_us;
 
 /* "A native driver is in use" for code that checks before using the stack. */
 static struct netdev fake_nd;
@@ -37,6 +39,7 @@ void fake_net_reset(void)
 	auto_arp = false;
 	abort_flag = false;
 	tx_error = 0;
+	rx_pace_us = rx_last_due_us = 0;
 	memset(&netconf, 0, sizeof(netconf));
 	netconf.configured = true;
 	netconf.ip = FAKE_OUR_IP;
@@ -57,7 +60,15 @@ void fake_net_inject(const void *frame, size_t len)
 	struct fake_frame *f = &rxq[(rx_head + rx_count) % FAKE_RX_MAX];
 	memcpy(f->data, frame, len);
 	f->len = len;
+	f->due_us = MAX(now_us, rx_last_due_us + rx_pace_us);
+	rx_last_due_us = f->due_us;
 	rx_count++;
+}
+
+void fake_net_rx_pace(uint64_t us)
+{
+	rx_pace_us = us;
+	rx_last_due_us = 0;
 }
 
 size_t fake_net_rx_pending(void)
@@ -152,7 +163,7 @@ int netdev_transmit(const void *frame, size_t len)
 
 int netdev_poll(void *buf)
 {
-	if (!rx_count)
+	if (!rx_count || rxq[rx_head].due_us > now_us)
 		return 0;
 	struct fake_frame *f = &rxq[rx_head];
 	memcpy(buf, f->data, f->len);

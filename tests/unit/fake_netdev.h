@@ -23,6 +23,9 @@ void fake_net_reset(void);
 /* Queue a frame for netdev_poll() (FIFO). Frames beyond FAKE_RX_MAX waiting are dropped. */
 void fake_net_inject(const void *frame, size_t len);
 size_t fake_net_rx_pending(void);
+/* Pace received frames: each injected frame is handed out no sooner than us after the one
+ * before it (a server that spaces its blocks); 0 (after reset): at once. */
+void fake_net_rx_pace(uint64_t us);
 
 /* Sent frames: index 0 is the oldest kept. Returns NULL when i is out of range. */
 size_t fake_net_sent_count(void);
