@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 import conftest  # noqa: E402
 from conftest import MachineError  # noqa: E402
 from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root  # noqa: E402
+from nginxconf import nginx_conf  # noqa: E402
 
 LOADERS = ("osprey", "ipxe", "lpxelinux", "grub2", "linux")
 URL = f"http://{LAB_ADDR}/bench.bin"
@@ -44,27 +45,6 @@ GRUB_DIR = "/usr/lib/grub/i386-pc"
 BUSYBOX = "/bin/busybox"
 BOOTFILE = {"osprey": "osprey.0", "ipxe": "bench-http.ipxe", "lpxelinux": "lpxelinux.0",
             "grub2": "boot/grub/i386-pc/core.0", "linux": "none"}
-NGINX_CONF = """\
-daemon off;
-master_process off;
-worker_processes 1;
-error_log {dir}/error.log info;
-pid {dir}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    log_format t '$request $status $body_bytes_sent $request_time';
-    access_log {dir}/access.log t;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    sendfile on;
-    keepalive_requests 1000;
-    default_type application/octet-stream;
-    server {{ listen {addr}:80 sndbuf=256k; root {root}; }}
-}}
-"""
 IPXE_SCRIPT = "#!ipxe\nimgfetch http://${next-server}/bench.bin && echo OSPREY-BENCH-DONE\n"
 PXELINUX_CFG = f"""SERIAL 0 115200
 PROMPT 0
@@ -263,7 +243,8 @@ def main(argv):
                     d = os.path.join(logdir, "nginx")
                     conf = os.path.join(d, "nginx.conf")
                     with open(conf, "w") as f:
-                        f.write(NGINX_CONF.format(dir=d, addr=LAB_ADDR, root=root))
+                        f.write(nginx_conf(d, f"{LAB_ADDR}:80 sndbuf=256k", root,
+                                           log_format="$request $status $body_bytes_sent $request_time"))
                     lab.spawn("nginx", ["nginx", "-e", os.path.join(d, "error.log"), "-c", conf,
                                         "-p", d], ready=lambda: os.path.exists(
                                             os.path.join(d, "nginx.pid")))

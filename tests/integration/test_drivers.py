@@ -27,6 +27,7 @@ import pytest
 
 from conftest import parse_ifconfig, sha256sum
 from netns import missing_tools
+from nginxconf import nginx_conf
 
 pytestmark = [pytest.mark.drivers]
 
@@ -55,25 +56,6 @@ ROMS = {
 
 
 HTTP_ADDR = "10.0.2.100"     # slirp forwards this guest address's port 80 to nginx
-HOST_NGINX_CONF = """\
-daemon off;
-master_process off;
-worker_processes 1;
-error_log {dir}/error.log info;
-pid {dir}/nginx.pid;
-events {{ worker_connections 16; }}
-http {{
-    access_log {dir}/access.log;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    sendfile on;
-    default_type application/octet-stream;
-    server {{ listen 127.0.0.1:{port}; root {root}; }}
-}}
-"""
 
 
 @pytest.fixture
@@ -88,7 +70,8 @@ def host_nginx(tmp_path, fixtures_dir):
     with socket.socket() as s:          # a free port (each pytest worker has its own nginx)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    (d / "nginx.conf").write_text(HOST_NGINX_CONF.format(dir=d, port=port, root=fixtures_dir))
+    (d / "nginx.conf").write_text(nginx_conf(d, f"127.0.0.1:{port}", fixtures_dir,
+                                              connections=16))
     with open(d / "out.log", "w") as out:
         proc = subprocess.Popen(["nginx", "-e", str(d / "error.log"), "-c", str(d / "nginx.conf"),
                                  "-p", str(d)], stdout=out, stderr=subprocess.STDOUT)

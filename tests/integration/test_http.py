@@ -19,37 +19,12 @@ import pytest
 from conftest import T_LOAD, sha256_file, sha256sum
 from mbkernels import build_mb1, read_report
 from netns import LAB_ADDR, missing_tools
+from nginxconf import nginx_conf
 from test_servers import lab, ns_machine, ns_root  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.servers]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NGINX_CONF = """\
-daemon off;
-master_process off;
-worker_processes 1;
-error_log {log} info;
-pid {dir}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    log_format conn '$connection $connection_requests $request';
-    access_log {dir}/access.log conn;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
-    sendfile on;
-    keepalive_requests 1000;
-    default_type application/octet-stream;
-    server {{
-        listen {addr}:80;
-        root {root};
-        location /chunked/ {{ chunked_transfer_encoding on; gzip off; }}
-        location = /moved {{ return 302 http://{addr}/hello.txt; }}
-    }}
-}}
-"""
 
 
 def _tcp_listening(lab, port):
@@ -66,8 +41,11 @@ def start_nginx(lab, root):
     os.makedirs(d, exist_ok=True)
     conf = os.path.join(d, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(NGINX_CONF.format(log=os.path.join(d, "error.log"), dir=d, addr=LAB_ADDR,
-                                  root=root))
+        f.write(nginx_conf(d, f"{LAB_ADDR}:80", root,
+                           log_format="$connection $connection_requests $request",
+                           server_extra=f"""\
+        location /chunked/ {{ chunked_transfer_encoding on; gzip off; }}
+        location = /moved {{ return 302 http://{LAB_ADDR}/hello.txt; }}"""))
     return lab.spawn("nginx", ["nginx", "-c", conf, "-p", d], ready=_tcp_listening(lab, 80))
 
 
