@@ -169,12 +169,16 @@ def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
           f"(stopping server: {stopped_in:.1f} s); {err}")
 
 
-def esc_cancels(m, command, after=1.5, limit=15):
-    """command is cut short by ESC sent after `after` seconds: one "Error: ... canceled" line,
-    within `limit` seconds, and the prompt back."""
+def esc_cancels(m, command, after=None, limit=15):
+    """command is cut short by ESC sent after `after` seconds (None: as soon as its progress line
+    shows data moving): one "Error: ... canceled" line, within `limit` seconds, and the prompt
+    back."""
     t = time.monotonic()
     m.sendline(command)
-    time.sleep(after)
+    if after is None:
+        m.expect(r"\d (?:[KMG]i)?B/s", 60)
+    else:
+        time.sleep(after)
     m.send(ESC)
     out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
     took = time.monotonic() - t
