@@ -6,6 +6,7 @@
 #include "files/file.h"
 #include "net/net.h"
 #include "pxe/pxe.h"
+#include "services/timer.h"
 
 #define PACKET_SIZE 1432   /* fits a 1500-byte MTU with IP/UDP/TFTP headers */
 
@@ -21,6 +22,8 @@ static struct {
 	bool open, eof;
 	uint16_t packet_size;
 	uint16_t have, off;                /* bytes of packet[] not yet handed out */
+	uint32_t server;
+	uint64_t got;                      /* bytes the ROM has handed us */
 } st;
 
 static void put_ip(uint8_t *dst, uint32_t ip)
@@ -48,10 +51,37 @@ static int set_name(char *dst, const char *path)
 	return 0;
 }
 
+/* A ROM call that failed with rc: say what the ROM said and, for a timeout, how long it waited
+ * (the ROM's own timers: ESC cannot cut a ROM call short). File not found and access denied
+ * need no more words. */
+static int rom_failed(int rc, uint16_t opcode, uint16_t status, uint32_t server, uint64_t since)
+{
+	unsigned ms = (unsigned)(timer_ms() - since);
+	char ip[16];
+
+	if (rc == -E_NOENT || rc == -E_ACCESS)
+		return rc;
+	format_ipv4(server, ip);
+	if (rc != -E_TIMEOUT)
+		snprintf(err_detail, sizeof(err_detail), "the PXE ROM's %s failed: status 0x%02x (%s)",
+			 pxe_opcode_name(opcode), status, pxe_status_text(status));
+	else if (opcode == PXENV_TFTP_READ)
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s stopped sending after %llu bytes: the PXE ROM's TFTP API "
+			 "gave up after %u.%u s (%s)", ip, (unsigned long long)st.got,
+			 ms / 1000, ms % 1000 / 100, pxe_status_text(status));
+	else
+		snprintf(err_detail, sizeof(err_detail),
+			 "TFTP server %s did not answer: the PXE ROM's TFTP API gave up after "
+			 "%u.%u s (%s)", ip, ms / 1000, ms % 1000 / 100, pxe_status_text(status));
+	return rc;
+}
+
 static const struct file_ops pxe_tftp_ops;
 
 int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 {
+	uint64_t t0 = timer_ms();
 	int rc;
 
 	if (!pxe_present() || !server)
@@ -75,6 +105,7 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 	} else if (rc == -E_NOENT || rc == -E_ACCESS) {
 		return rc;
 	}
+	/* Any other failure (no tsize, or no answer) leaves it to the open, which waits again. */
 
 	memset(&pb, 0, sizeof(pb));
 	set_name(pb.open.filename, path);
@@ -83,8 +114,10 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 	pb.open.port = 69 << 8;   /* network byte order */
 	pb.open.packet_size = PACKET_SIZE;
 	if ((rc = pxe_call(PXENV_TFTP_OPEN, &pb)) < 0)
-		return rc;
+		return rom_failed(rc, PXENV_TFTP_OPEN, pb.status, server, t0);
 	st.open = true;
+	st.server = server;
+	st.got = 0;
 	f->ops = &pxe_tftp_ops;
 	st.eof = false;
 	st.have = st.off = 0;
@@ -100,6 +133,7 @@ static int pxe_tftp_read(struct file *f, void *buf, size_t len)
 
 	while (done < len) {
 		if (st.have == st.off) {
+			uint64_t t0 = timer_ms();
 			int rc;
 
 			if (st.eof)
@@ -108,8 +142,9 @@ static int pxe_tftp_read(struct file *f, void *buf, size_t len)
 			pb.read.buffer = to_segoff(packet);
 			pb.read.buffer_size = sizeof(packet);
 			if ((rc = pxe_call(PXENV_TFTP_READ, &pb)) < 0)
-				return rc;
+				return rom_failed(rc, PXENV_TFTP_READ, pb.status, st.server, t0);
 			st.have = pb.read.buffer_size > sizeof(packet) ? sizeof(packet) : pb.read.buffer_size;
+			st.got += st.have;
 			st.off = 0;
 			if (st.have < st.packet_size)
 				st.eof = true;

@@ -3,7 +3,11 @@
 few lines of Python below). After each bad row: exactly one "Error: " line naming what went wrong, the prompt back, and a good
 load byte-exact over the same NIC.
 
-Needs root (network namespaces, tap devices). Marker: servers.
+The same rows over the PXE ROM's stack (test_bad_rows_over_the_pxe_stack: osprey.0 on e1000
+with QEMU user networking, no root): through the ROM's UNDI driver, then the ROM's TFTP API, and
+PXELINUX chained at the end over the stack they used.
+
+The lab test needs root (network namespaces, tap devices). Marker: servers.
 """
 
 import hashlib
@@ -14,7 +18,8 @@ import time
 
 import pytest
 
-from conftest import ESC, T_LOAD, output_lines, strip_ansi
+from conftest import ESC, T_LOAD, add_pxelinux, output_lines, strip_ansi
+from test_chain import chain, lkrn_round_trip
 from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
 pytestmark = [pytest.mark.servers]
@@ -162,3 +167,94 @@ def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
     assert "Error" not in out and "Linux kernel, boot protocol" in out, out
     print(f"\nbad rows: {time.monotonic() - t0:.1f} s after boot started "
           f"(stopping server: {stopped_in:.1f} s); {err}")
+
+
+def esc_cancels(m, command, after=None, limit=15):
+    """command is cut short by ESC sent after `after` seconds (None: as soon as its progress line
+    shows data moving): one "Error: ... canceled" line, within `limit` seconds, and the prompt
+    back."""
+    t = time.monotonic()
+    m.sendline(command)
+    if after is None:
+        m.expect(r"\d (?:[KMG]i)?B/s", 60)
+    else:
+        time.sleep(after)
+    m.send(ESC)
+    out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
+    took = time.monotonic() - t
+    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+    assert len(errors) == 1 and "canceled" in errors[0], f"{command!r}:\n{out}"
+    assert took < limit, f"{command!r}: ESC took {took:.1f} s to end it"
+    assert m.cmd("echo ok") == "ok"
+
+
+def pxe_active(m):
+    out = m.cmd("pxe status")
+    assert re.search(r"(?m)^state\s+active", out), out
+    return out
+
+
+@pytest.mark.pxelinux
+def test_bad_rows_over_the_pxe_stack(osprey, tftp_root, fixtures_dir):
+    """The same rows with the PXE ROM's stack carrying them (osprey.0 PXE-booted on e1000, QEMU
+    user networking): first osprey's stack over the ROM's UNDI driver (`--driver=undi`), then
+    the ROM's own TFTP API (`--driver=pxe`). After each bad row the prompt is back and a good
+    load is byte-exact through the same path; at the end the stack is still active and
+    PXELINUX, chained with the stack kept, loads its files and osprey.lkrn over it."""
+    with open(os.path.join(fixtures_dir, "vmlinuz"), "rb") as f:
+        kernel = f.read()
+    with open(os.path.join(fixtures_dir, "big.bin"), "rb") as f:
+        good = f.read(128 << 10)
+    (tftp_root / "good.bin").write_bytes(good)
+    (tftp_root / "empty").write_bytes(b"")
+    (tftp_root / "trunc").write_bytes(kernel[:256 << 10])
+    with open(tftp_root / "huge", "wb") as f:
+        f.truncate(HUGE_MIB << 20)
+    add_pxelinux(tftp_root, kernel="osprey.lkrn", append="keeppxe")
+    digest = hashlib.sha256(good).hexdigest()
+
+    t0 = time.monotonic()
+    m = osprey(nic="e1000", name="bad-input-pxe")
+    out = m.cmd("ifconfig --driver=undi")
+    assert "NIC: undi (PXE UNDI) at PCI 00:03.0" in out and "Error" not in out, out
+    good_load(m, digest)
+    one_error(m, "cat (nd)/missing", r"^Error: \(nd\)/missing: file not found \(.+\)$")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/trunc console=ttyS0", r"truncated kernel: its header says")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/empty", r"^Error: \(nd\)/empty: not a bootable image")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/huge", rf"^Error: \(nd\)/huge: too large \(huge is {HUGE_MIB}")
+    good_load(m, digest)
+    esc_cancels(m, "sha256sum (nd)/big.bin")
+    good_load(m, digest)
+    # A server that never answers the request: QEMU's user network answers ARP for its DNS
+    # address 10.0.2.3 but has no TFTP server there (port 69 goes on to the host's resolver).
+    esc_cancels(m, "cat tftp://10.0.2.3/never", after=3)
+    good_load(m, digest)
+    pxe_active(m)
+    t_undi = time.monotonic() - t0
+
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    good_load(m, digest)
+    one_error(m, "cat (nd)/missing", r"^Error: \(nd\)/missing: file not found")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/trunc console=ttyS0", r"truncated kernel: its header says")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/empty", r"^Error: \(nd\)/empty: not a bootable image")
+    good_load(m, digest)
+    one_error(m, "kernel (nd)/huge", rf"^Error: \(nd\)/huge: too large \(huge is {HUGE_MIB}")
+    good_load(m, digest)
+    esc_cancels(m, "sha256sum (nd)/big.bin")
+    good_load(m, digest)
+    pxe_active(m)
+    t_pxe = time.monotonic() - t0
+
+    # The stack after all of it: PXELINUX (stack kept) loads ldlinux.c32, its config and
+    # osprey.lkrn through the ROM's API; osprey.lkrn comes up and loads a file.
+    chain(m, "(nd)/pxelinux.0")
+    m.expect(r"PXELINUX", 60)
+    lkrn_round_trip(m)
+    print(f"\nbad rows over the PXE stack: {time.monotonic() - t0:.1f} s after boot started "
+          f"(undi rows done at {t_undi:.1f} s, TFTP API rows at {t_pxe:.1f} s)")

@@ -3,6 +3,8 @@
  * reclaim, hostile !PXE / PXENV+ structures and cached-info answers. */
 #include "test.h"
 #include "lib/errors.h"
+#include "files/file.h"
+#include "services/timer.h"
 #include "net/net.h"
 #include "pxe/pxe_core.h"
 #include <stdlib.h>
@@ -23,15 +25,53 @@ static struct {
 } fail;                        /* the one call the fake makes fail (opcode 0xffff: none) */
 static struct pxenv_get_cached_info cached_answer;
 static bool stop_undi_unhooks; /* STOP_UNDI moves INT 1Ah back to the BIOS */
+static int tftp_silent_after = -1; /* TFTP API: full packets READ gives before the server is
+                                    * silent (0: no answer to the size request or the open) */
+static int tftp_reads;
+
+/* The ROM's TFTP API with a server that goes silent: each timeout costs the ROM 16 s. */
+static bool fake_tftp(uint16_t opcode, void *params, uint16_t *ax)
+{
+	uint16_t status = PXENV_STATUS_SUCCESS;
+
+	if (tftp_silent_after < 0)
+		return false;
+	if (opcode == PXENV_TFTP_GET_FSIZE || opcode == PXENV_TFTP_OPEN) {
+		if (tftp_silent_after == 0) {
+			mdelay(16000);
+			status = PXENV_STATUS_TFTP_OPEN_TIMEOUT;
+		} else if (opcode == PXENV_TFTP_OPEN) {
+			((struct pxenv_tftp_open *)params)->packet_size = 512;
+		} else {
+			((struct pxenv_tftp_get_fsize *)params)->file_size = 1 << 20;
+		}
+	} else if (opcode == PXENV_TFTP_READ) {
+		if (tftp_reads++ < tftp_silent_after) {
+			((struct pxenv_tftp_read *)params)->buffer_size = 512;
+		} else {
+			mdelay(16000);
+			status = PXENV_STATUS_TFTP_READ_TIMEOUT;
+		}
+	} else {
+		return false;
+	}
+	put_le16(params, status);
+	*ax = status ? PXENV_EXIT_FAILURE : PXENV_EXIT_SUCCESS;
+	return true;
+}
 
 static uint16_t fake_call(const struct pxe_info *pi, uint16_t opcode, void *params)
 {
 	if (ncalls < (int)ARRAY_SIZE(calls))
 		calls[ncalls++] = opcode;
+	uint16_t ax;
+
 	if (opcode == fail.opcode) {
 		put_le16(params, fail.status);
 		return fail.ax;
 	}
+	if (fake_tftp(opcode, params, &ax))
+		return ax;
 	if (opcode == PXENV_GET_CACHED_INFO) {
 		struct pxenv_get_cached_info *ci = params;
 		uint16_t type = ci->packet_type;
@@ -124,6 +164,8 @@ static void setup(void)
 	put_le16(mem + BDA_EBDA_SEG, 0x9fc0);
 	put_le32(mem + IVT_INT1A, ENTRY);    /* the PXE stack hooked INT 1Ah */
 	stop_undi_unhooks = true;
+	tftp_silent_after = -1;
+	tftp_reads = 0;
 	ncalls = 0;
 	fail.opcode = 0xffff;
 	memset(&cached_answer, 0, sizeof(cached_answer));
@@ -537,4 +579,47 @@ TEST(pxe_cached_info_checked)
 	fail.ax = PXENV_EXIT_FAILURE;
 	fail.status = 0;
 	CHECK_EQ(pxe_read_cached_info(), -E_NONET);
+}
+
+/* A silent server through the ROM's TFTP API: the timeout names the server, what the ROM waited
+ * for and how long; the file was never opened (a second open is not refused as busy). A server
+ * silent mid-file: the bytes received are named, and the close still reaches the ROM. */
+TEST(pxe_tftp_timeouts_named)
+{
+	struct file f;
+	static uint8_t buf[4096];
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	tftp_silent_after = 0;
+	memset(&f, 0, sizeof(f));
+	err_detail[0] = '\0';
+	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "never"), -E_TIMEOUT);
+	CHECK(strstr(err_detail, "TFTP server 10.0.2.3 did not answer: the PXE ROM's TFTP API gave "
+		     "up after 32.0 s (") != NULL);
+	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "never"), -E_TIMEOUT);   /* not -E_BUSY */
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	tftp_silent_after = 3;
+	memset(&f, 0, sizeof(f));
+	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "file"), 0);
+	CHECK_EQ(f.size, 1u << 20);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(f.ops->read(&f, buf, 512), 512);
+	CHECK_EQ(f.ops->read(&f, buf, 512), -E_TIMEOUT);
+	CHECK(strstr(err_detail, "TFTP server 10.0.2.3 stopped sending after 1536 bytes: the PXE "
+		     "ROM's TFTP API gave up after 16.0 s (") != NULL);
+	ncalls = 0;
+	f.ops->close(&f);
+	CHECK_EQ(ncalls, 1);
+	CHECK_EQ(calls[0], PXENV_TFTP_CLOSE);
+	/* Any other failure: the ROM's call and status. */
+	fail.opcode = PXENV_TFTP_OPEN;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_OUT_OF_RESOURCES;
+	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "file"), -E_NOMEM);
+	CHECK(strstr(err_detail, "the PXE ROM's TFTP_OPEN failed: status 0x") != NULL);
 }
