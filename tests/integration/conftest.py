@@ -492,3 +492,18 @@ def pytest_runtest_makereport(item, call):
                     rep.sections.append((f"keys sent to {m.name}", f.read()[-5000:]))
             except OSError:
                 pass
+
+
+def wait_local_port(port, proc, what, why=lambda: "", timeout=10):
+    """Wait until something accepts TCP connections on 127.0.0.1:port; fail the test with what
+    and why() when proc (the server started for it) exits or timeout seconds pass."""
+    import socket
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start{why()}", pytrace=False)
+            time.sleep(0.05)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import T_LOAD, sha256_file, sha256sum
+from conftest import T_LOAD, sha256_file, sha256sum, wait_local_port
 from test_errors import check_error
 
 
@@ -50,14 +50,7 @@ def host_http(tftp_root):
                             "-d", str(tftp_root), str(port)],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert srv.poll() is None and time.monotonic() < deadline, "http.server did not start"
-                time.sleep(0.1)
+        wait_local_port(port, srv, "http.server")
         yield port
     finally:
         srv.kill()

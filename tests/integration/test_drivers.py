@@ -21,11 +21,10 @@ import os
 import re
 import socket
 import subprocess
-import time
 
 import pytest
 
-from conftest import parse_ifconfig, sha256sum
+from conftest import parse_ifconfig, sha256sum, wait_local_port
 from netns import missing_tools
 from nginxconf import nginx_conf
 
@@ -76,16 +75,7 @@ def host_nginx(tmp_path, fixtures_dir):
         proc = subprocess.Popen(["nginx", "-e", str(d / "error.log"), "-c", str(d / "nginx.conf"),
                                  "-p", str(d)], stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"nginx did not start: {(d / 'error.log').read_text()}",
-                                pytrace=False)
-                time.sleep(0.05)
+        wait_local_port(port, proc, "nginx", lambda: f": {(d / 'error.log').read_text()}")
         yield f"guestfwd=tcp:{HTTP_ADDR}:80-cmd:busybox nc 127.0.0.1 {port}"
     finally:
         proc.terminate()
