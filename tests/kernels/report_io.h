@@ -67,4 +67,25 @@ static uint32_t crc32(const uint8_t *p, uint32_t n)
 static uint32_t rd32(uint32_t addr) { return *(volatile uint32_t *)addr; }
 static uint64_t rd64(uint32_t addr) { return rd32(addr) | (uint64_t)rd32(addr + 4) << 32; }
 
+/* The first report line: the magic and information pointer received and the machine state. */
+static void report_start(uint32_t magic, uint32_t info)
+{
+	uint32_t cr0, eflags;
+	uint16_t cs, ds, ss, es;
+
+	__asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("pushfl; popl %0" : "=r"(eflags));
+	__asm__ volatile("movw %%cs, %0; movw %%ds, %1; movw %%ss, %2; movw %%es, %3"
+			 : "=r"(cs), "=r"(ds), "=r"(ss), "=r"(es));
+	line("start");
+	kv("magic", magic);
+	kv("info", info);
+	kv("cr0", cr0);
+	kv("eflags", eflags);
+	kv("cs", cs);
+	kv("ds", ds);
+	kv("ss", ss);
+	kv("es", es);
+}
+
 #endif

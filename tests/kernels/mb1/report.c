@@ -9,22 +9,7 @@
 
 void report(uint32_t magic, uint32_t info)
 {
-	uint32_t cr0, eflags;
-	uint16_t cs, ds, ss, es;
-
-	__asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
-	__asm__ volatile("pushfl; popl %0" : "=r"(eflags));
-	__asm__ volatile("movw %%cs, %0; movw %%ds, %1; movw %%ss, %2; movw %%es, %3"
-			 : "=r"(cs), "=r"(ds), "=r"(ss), "=r"(es));
-	line("start");
-	kv("magic", magic);
-	kv("info", info);
-	kv("cr0", cr0);
-	kv("eflags", eflags);
-	kv("cs", cs);
-	kv("ds", ds);
-	kv("ss", ss);
-	kv("es", es);
+	report_start(magic, info);
 	uint32_t flags = rd32(info);
 	line("flags");
 	kv("flags", flags);
