@@ -62,4 +62,7 @@ int pxe_shim_prepare(const struct dhcp_opt *opts, int n, uint32_t *reserve);
  * -E_* with err_detail saying why (nothing changed then). */
 int pxe_shim_install(uint32_t *bang_so, uint32_t *pxenv_so);
 
+/* Make the len bytes of a PXE structure at p sum to zero through its checksum byte at offset at. */
+void pxe_fix_checksum(uint8_t *p, unsigned len, unsigned at);
+
 #endif

@@ -6,8 +6,7 @@
 
 #define PARA(x) ALIGN_UP((size_t)(x), (size_t)16)
 
-/* Make the bytes of a structure sum to zero through its checksum byte. */
-static void fix_checksum(uint8_t *p, unsigned len, unsigned at)
+void pxe_fix_checksum(uint8_t *p, unsigned len, unsigned at)
 {
 	uint8_t sum = 0;
 
@@ -55,7 +54,7 @@ int pxe_shim_layout(const struct pxe_shim_in *in, uint16_t seg, uint8_t *out, si
 		memcpy(out + at, in->bang, len);
 		v.bang_entry = get_le32(in->bang + 0x10);
 		put_le32(out + at + 0x10, base | in->bang_entry_off);
-		fix_checksum(out + at, len, 5);
+		pxe_fix_checksum(out + at, len, 5);
 		bang_off = (uint16_t)at;
 		o->bang_so = base | bang_off;
 		at += PARA(len);
@@ -67,7 +66,7 @@ int pxe_shim_layout(const struct pxe_shim_in *in, uint16_t seg, uint8_t *out, si
 		put_le32(out + at + 0x0a, base | in->pxenv_entry_off);
 		if (len >= PXENV_PXEPTR_LEN && get_le16(in->pxenv + 6) >= 0x0201)
 			put_le32(out + at + 0x28, o->bang_so);
-		fix_checksum(out + at, len, 9);
+		pxe_fix_checksum(out + at, len, 9);
 		v.pxenv_off = (uint16_t)at;
 		o->pxenv_so = base | v.pxenv_off;
 		at += PARA(len);

@@ -7,6 +7,7 @@
 #include "services/timer.h"
 #include "net/net.h"
 #include "pxe/pxe_core.h"
+#include "pxe/pxe_shim.h"
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -97,15 +98,6 @@ static void *fake_lowmem(uint32_t phys, size_t len)
 
 static const struct pxe_platform fake = { fake_call, fake_lowmem };
 
-static void fix_checksum(uint8_t *p, unsigned len, unsigned at)
-{
-	uint8_t sum = 0;
-
-	p[at] = 0;
-	for (unsigned i = 0; i < len; i++)
-		sum += p[i];
-	p[at] = (uint8_t)-sum;
-}
 
 /* A !PXE at phys with the layout QEMU's iPXE ROM uses (two blocks, each listed twice). */
 static void put_bang(uint32_t phys)
@@ -126,7 +118,7 @@ static void put_bang(uint32_t phys)
 		put_le32(p + 0x22 + 8 * i, segs[i][0]);
 		put_le16(p + 0x26 + 8 * i, (uint16_t)segs[i][1]);
 	}
-	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+	pxe_fix_checksum(p, BANG_PXE_MIN_LEN, 5);
 }
 
 /* A PXENV+ of the given version whose !PXE pointer (2.1+) is bang_so. */
@@ -144,7 +136,7 @@ static void put_pxenv(uint32_t phys, uint16_t version, uint32_t bang_so)
 	put_le16(p + 0x24, 0x9c48);    /* UNDICode */
 	put_le16(p + 0x26, 2066);
 	put_le32(p + 0x28, bang_so);
-	fix_checksum(p, PXENV_PXEPTR_LEN, 9);
+	pxe_fix_checksum(p, PXENV_PXEPTR_LEN, 9);
 }
 
 static uint32_t so_of(uint32_t phys)
@@ -461,23 +453,23 @@ TEST(pxe_hostile_structures)
 	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), -E_NODEV);
 	put_bang(BANG_AT);
 	p[4] = 0x50;                                                          /* short length */
-	fix_checksum(p, 0x50, 5);
+	pxe_fix_checksum(p, 0x50, 5);
 	CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
 	put_bang(BANG_AT);
 	p[4] = 0xf0;                                                          /* longer than readable */
-	fix_checksum(p, 0xf0, 5);
+	pxe_fix_checksum(p, 0xf0, 5);
 	CHECK_EQ(pxe_parse_bang(p, 0x80, &pi), -E_PROTO);
 	CHECK_EQ(pxe_parse_bang(p, 0xf0, &pi), 0);
 	put_bang(BANG_AT);
 	p[0] = '?';                                                           /* signature */
-	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+	pxe_fix_checksum(p, BANG_PXE_MIN_LEN, 5);
 	CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
 	/* Entry points: null, segment 0 (the IVT), past 1 MiB. */
 	static const uint32_t bad_entries[] = { 0, 0x00000100, 0xffffffff, 0x00400010 };
 	for (size_t i = 0; i < ARRAY_SIZE(bad_entries); i++) {
 		put_bang(BANG_AT);
 		put_le32(p + 0x10, bad_entries[i]);
-		fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+		pxe_fix_checksum(p, BANG_PXE_MIN_LEN, 5);
 		CHECK_EQ(pxe_parse_bang(p, 255, &pi), -E_PROTO);
 	}
 	/* Segment descriptors outside base memory are not kept. */
@@ -485,7 +477,7 @@ TEST(pxe_hostile_structures)
 	put_le32(p + 0x22, 0xfff00000);
 	put_le32(p + 0x2a, 0x000fff00);
 	put_le16(p + 0x2e, 0x1000);
-	fix_checksum(p, BANG_PXE_MIN_LEN, 5);
+	pxe_fix_checksum(p, BANG_PXE_MIN_LEN, 5);
 	CHECK_EQ(pxe_parse_bang(p, 255, &pi), 0);
 	CHECK_EQ(pi.nsegs, 1);
 
@@ -510,7 +502,7 @@ TEST(pxe_hostile_structures)
 	CHECK_EQ(pxe_parse_pxenv(p, 255, &pi, &bang_ptr), -E_PROTO);
 	put_pxenv(PXENV_AT, 0x0201, so_of(0x400));
 	p[8] = 0x20;
-	fix_checksum(p, 0x20, 9);
+	pxe_fix_checksum(p, 0x20, 9);
 	CHECK_EQ(pxe_parse_pxenv(p, 255, &pi, &bang_ptr), -E_PROTO);
 	put_pxenv(PXENV_AT, 0x0201, so_of(0x400));
 	CHECK_EQ(pxe_attach(0, so_of(PXENV_AT)), 0);
