@@ -104,8 +104,11 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 		f->size_known = true;
 	} else if (rc == -E_NOENT || rc == -E_ACCESS) {
 		return rc;
+	} else if (rc == -E_TIMEOUT) {
+		/* No answer at all: the open would wait the ROM's whole timeout again. */
+		return rom_failed(rc, PXENV_TFTP_GET_FSIZE, pb.status, server, t0);
 	}
-	/* Any other failure (no tsize, or no answer) leaves it to the open, which waits again. */
+	/* Any other failure (a server without tsize) leaves the size to the transfer. */
 
 	memset(&pb, 0, sizeof(pb));
 	set_name(pb.open.filename, path);

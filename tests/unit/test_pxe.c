@@ -574,7 +574,7 @@ TEST(pxe_cached_info_checked)
 }
 
 /* A silent server through the ROM's TFTP API: the timeout names the server, what the ROM waited
- * for and how long; the file was never opened (a second open is not refused as busy). A server
+ * for and how long (one ROM timeout: the size request's); the file was never opened (a second open is not refused as busy). A server
  * silent mid-file: the bytes received are named, and the close still reaches the ROM. */
 TEST(pxe_tftp_timeouts_named)
 {
@@ -587,9 +587,13 @@ TEST(pxe_tftp_timeouts_named)
 	tftp_silent_after = 0;
 	memset(&f, 0, sizeof(f));
 	err_detail[0] = '\0';
+	ncalls = 0;
 	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "never"), -E_TIMEOUT);
+	/* One ROM wait, not two: after the size request timed out the open is not tried. */
 	CHECK(strstr(err_detail, "TFTP server 10.0.2.3 did not answer: the PXE ROM's TFTP API gave "
-		     "up after 32.0 s (") != NULL);
+		     "up after 16.0 s (") != NULL);
+	CHECK_EQ(ncalls, 1);
+	CHECK_EQ(calls[0], PXENV_TFTP_GET_FSIZE);
 	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "never"), -E_TIMEOUT);   /* not -E_BUSY */
 
 	setup();
