@@ -80,6 +80,13 @@ struct tftp_conn {
 	uint64_t last_data_us;        /* when the last in-order block came */
 	unsigned data_epoch;          /* ... in this epoch */
 	bool iat_skip;                /* an ACK went since: the next block may be its answer */
+	/* The server's current flight, as RFC 7440 has it (an ACK it takes starts a window after
+	 * the block acknowledged). atftpd 0.8 takes one gap ACK per flight and ignores the next,
+	 * then waits at the flight's end: that block, arriving while a hole is open, is the
+	 * moment to repeat our ACK rather than wait for the timer. */
+	uint64_t flight_end;          /* the last block of the flight our last taken ACK asked for */
+	bool gap_in_flight;           /* a gap's ACK went out in that flight */
+	bool ack_is_gap;              /* the ACK due answers a gap */
 
 	/* Where in-order data goes: straight into the reader's buffer while one waits and
 	 * nothing is queued, else into the FIFO (room for a whole window of the largest blocks). */
@@ -208,6 +215,11 @@ static int send_ack(struct tftp_conn *c)
 	pkt[2] = (uint8_t)(block >> 8);
 	pkt[3] = (uint8_t)block;
 	c->acked = c->next - 1;
+	/* A second gap ACK in one flight may be ignored (atftpd): the flight's end stays. */
+	if (!(c->ack_is_gap && c->gap_in_flight))
+		c->flight_end = c->acked + c->window;
+	c->gap_in_flight = c->ack_is_gap;
+	c->ack_is_gap = false;
 	c->iat_skip = true;
 	c->timer_start = c->ack_at_ms = timer_ms();
 	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
@@ -364,6 +376,17 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		 * the Sorcerer's Apprentice (RFC 1350) with a server that answers duplicate ACKs.
 		 * Either way, answer once until there is progress. */
 		bool behind = ahead >= 0x8000;
+		if (!behind && c->reacked && !c->ack_deferred && c->answered &&
+		    c->next + ahead == c->flight_end) {
+			/* The flight ended with our hole still open: say where we are again now
+			 * (a server that took the gap's ACK resends from there anyway). Sent now,
+			 * or still due from the gap, it reaches a server waiting at the flight's
+			 * end, which takes it and starts a new flight after it. */
+			c->ack_due = true;
+			c->ack_is_gap = false;
+			c->sample_at = 0;
+			return;
+		}
 		if (c->reacked || c->ack_deferred)
 			return;
 		if (behind && (c->next - 1 != c->acked ||
@@ -371,6 +394,7 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 			return;
 		c->reacked = true;
 		c->ack_due = true;
+		c->ack_is_gap = !behind;
 		c->sample_at = 0;
 		return;
 	}

@@ -23,6 +23,10 @@ Percentages ("5%") or fractions ("0.05"). The random streams are seeded
 (--seed; each direction has its own stream), so with the same traffic a run
 can be replayed; --log prints one line per impaired frame.
 
+--hold starts the wire clean: the impairments begin with the first SIGUSR1
+("lossywire: armed"), so a benchmark can boot its guest over a clean wire and
+impair only the transfer it times.
+
 On SIGTERM/SIGINT (and every --report seconds when given) it prints a summary
 line per direction:
   lossywire: up frames=N bytes=N lost=N dup=N reordered=N corrupted=N delayed=N
@@ -87,6 +91,7 @@ class Direction:
         self.seq = 0
         self.backlog = collections.deque()
         self.clean = not any(spec[k] for k in KINDS)
+        self.armed = True           # False: pass every frame through (--hold until SIGUSR1)
 
     def note(self, what, frame):
         if self.log:
@@ -97,7 +102,7 @@ class Direction:
         self.seq += 1
         self.count["frames"] += 1
         self.count["bytes"] += len(frame)
-        if self.clean:                      # a clean direction costs one send per frame
+        if self.clean or not self.armed:    # a clean direction costs one send per frame
             self.transmit(frame)
             return
         s, r = self.spec, self.rng
@@ -200,6 +205,8 @@ def main(argv=None):
     ap.add_argument("--down", default="", help="tap -> guest impairments")
     ap.add_argument("--log", action="store_true", help="one line per impaired frame")
     ap.add_argument("--report", type=float, default=0, help="print the summary every N s")
+    ap.add_argument("--hold", action="store_true",
+                    help="start clean; impair from the first SIGUSR1 on")
     a = ap.parse_args(argv)
     try:
         both = parse_spec(a.both)
@@ -228,6 +235,14 @@ def main(argv=None):
     print(f"lossywire: seed={a.seed} tap={a.tap} sock={a.sock} peer={a.peer} "
           f"up={up_spec} down={down_spec}", flush=True)
 
+    up.armed = down.armed = not a.hold
+
+    def arm(*_):
+        if not up.armed:
+            up.armed = down.armed = True
+            print("lossywire: armed", flush=True)
+
+    signal.signal(signal.SIGUSR1, arm)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))

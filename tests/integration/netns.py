@@ -145,6 +145,10 @@ class Wire:
         return (f"dgram,id={netid},local.type=unix,local.path={self.peer},"
                 f"remote.type=unix,remote.path={self.sock}")
 
+    def arm(self):
+        """Start the impairments of a wire started with hold=True."""
+        self.srv.proc.send_signal(signal.SIGUSR1)
+
     def stats(self):
         """Stop the wire and return {"up": {...}, "down": {...}} from its final summary."""
         self.srv.stop()
@@ -367,10 +371,12 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
                 "-pf", os.path.join(self.logdir, f"{name}.pid"), self.bridge]
         return self.spawn(name, argv, ready=self._udp_listening(67))
 
-    def start_lossywire(self, *, seed=1, both="", up="", down="", log=False, name=None):
+    def start_lossywire(self, *, seed=1, both="", up="", down="", log=False, name=None,
+                        hold=False):
         """A lossy wire (tests/integration/lossywire.py) from a new tap on the bridge to a
         unix datagram socket for QEMU's -netdev dgram; give the result to
-        NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%")."""
+        NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%");
+        hold: clean until Wire.arm()."""
         tap = self.add_tap()
         name = name or f"lossywire-{tap}"
         sock = sock_path(f"{name}.wire.sock")      # short paths: unix sockets take 108 bytes
@@ -379,6 +385,8 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
                 "--peer", peer, "--seed", str(seed), "--both", both, "--up", up, "--down", down]
         if log:
             argv.append("--log")
+        if hold:
+            argv.append("--hold")
         srv = self.spawn(name, argv, ready=lambda: os.path.exists(sock))
         return Wire(srv, tap, sock, peer, seed)
 

@@ -129,6 +129,31 @@ def test_lossywire_seeded_rates():
     assert any(b < a for a, b in zip(order, order[1:]))
 
 
+def test_lossywire_hold():
+    """A held wire (--hold) passes every frame untouched until armed; then the faults start,
+    from the same random stream as a wire armed from the start."""
+    spec = lossywire.parse_spec("loss=50%,corrupt=10%")
+    frames = [i.to_bytes(4, "big") * 16 for i in range(2000)]
+
+    def run(held):
+        sent, timers = [], []
+        d = lossywire.Direction("up", spec, 9, sent.append, False)
+        if held:
+            d.armed = False
+            for f in frames:
+                d.frame_in(f, 0.0, timers)
+            assert sent == frames and d.count["lost"] == d.count["corrupted"] == 0
+            del sent[:]
+            d.armed = True
+        for f in frames:
+            d.frame_in(f, 0.0, timers)
+        return sent
+
+    after = run(held=True)
+    assert 800 < len(after) < 1200
+    assert after == run(held=False)
+
+
 with_parametrize_servers = pytest.mark.parametrize("server", ["atftpd", "tftpd-hpa", "dnsmasq"])
 
 

@@ -39,6 +39,7 @@ static struct {
 	bool finished;
 	int acks;
 	uint16_t ack_log[64];         /* the first ACKs' block numbers */
+	uint64_t ack_ms[64];          /* ... and when they came (fake time) */
 	int errors;                   /* ERRORs the client sent to TID */
 	uint16_t error_rx_code;
 	int stray_errors;             /* ERRORs the client sent to other ports */
@@ -183,8 +184,10 @@ static void on_rrq(const uint8_t *p, size_t n)
 
 static void on_ack(uint16_t b)
 {
-	if (ts.acks < (int)ARRAY_SIZE(ts.ack_log))
+	if (ts.acks < (int)ARRAY_SIZE(ts.ack_log)) {
 		ts.ack_log[ts.acks] = b;
+		ts.ack_ms[ts.acks] = fake_time_now_ms();
+	}
 	ts.acks++;
 	uint16_t diff = (uint16_t)(b - (uint16_t)ts.acked);
 	if (diff > ts.ws)
@@ -984,6 +987,54 @@ TEST(tftp_gap_then_whole_windows)
 	CHECK_EQ(ts.ack_log[3], 19);
 	CHECK_EQ(ts.ack_log[4], 21);
 	CHECK_EQ(ts.acks, 5);
+}
+
+/* atftpd 0.8: it takes one gap ACK per flight and ignores a second, then waits at the flight's
+ * end. Block 3 is lost (ACK 2 restarts the flight at 3, to block 10), then block 6 in that
+ * flight (ACK 5 is ignored the first time; the blocks come 1 ms apart, so each gap's ACK goes
+ * out before its flight's end is there). Block 10, the flight's end, arriving with the hole at 6
+ * open makes the client repeat ACK 5 at once: no timeout is waited. */
+static bool one_gap_ack_per_flight(uint64_t from)
+{
+	static int from1, from3, from6;
+
+	if (from == 1 && !from1++) {
+		fake_net_rx_pace(1000);
+		for (uint64_t k = 1; k <= 8; k++)
+			if (k != 3)
+				send_block(k);
+		fake_net_rx_pace(0);
+		return true;
+	}
+	if (from == 3 && !from3++) {
+		fake_net_rx_pace(1000);
+		for (uint64_t k = 3; k <= 10; k++)
+			if (k != 6)
+				send_block(k);
+		fake_net_rx_pace(0);
+		return true;
+	}
+	return from == 6 && !from6++;           /* the second gap ACK of the flight: ignored */
+}
+
+TEST(tftp_flight_end_repeats_gap_ack)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
+	int64_t len;
+
+	setup(8 * 20 + 3);                      /* 21 blocks */
+	ts.flight = one_gap_ack_per_flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, 163);
+	CHECK_EQ(ts.ack_log[0], 0);
+	CHECK_EQ(ts.ack_log[1], 2);             /* the first gap */
+	CHECK_EQ(ts.ack_log[2], 5);             /* the second, ignored */
+	CHECK_EQ(ts.ack_log[3], 5);             /* again at block 10, the flight's end */
+	/* Blocks 8-10 take 3 ms; the timer would add at least four block spacings more. */
+	CHECK(ts.ack_ms[3] - ts.ack_ms[2] <= 4);
+	CHECK_EQ(ts.ack_log[4], 13);            /* a whole window after it */
+	CHECK_EQ(ts.ack_log[5], 21);
+	CHECK_EQ(ts.acks, 6);
 }
 
 /* A server that, after a gap's ACK, resends only to the end of the window it had started and
