@@ -282,6 +282,33 @@ static int fetch(const struct tftp_opts *o, size_t chunk, int64_t *len, uint64_t
 	return *len < 0 ? (int)*len : 0;
 }
 
+/* The file of setup(), in blocks of 8 bytes and windows of ws, from a server scripted by
+ * flight: it must arrive whole (want_len bytes). Returns the fake milliseconds it took. */
+static uint64_t fetch_scripted(bool (*flight)(uint64_t), uint16_t ws, int64_t want_len)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = ws };
+	int64_t len = -1;
+	uint64_t t0 = fake_time_now_ms();
+
+	ts.flight = flight;
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, want_len);
+	return fake_time_now_ms() - t0;
+}
+
+/* The ACKs the server saw were these, in this order. */
+static void check_acks(const uint16_t *want, int n)
+{
+	CHECK_EQ(ts.acks, n);
+	for (int i = 0; i < n && i < (int)ARRAY_SIZE(ts.ack_log); i++)
+		CHECK_EQ(ts.ack_log[i], want[i]);
+}
+#define CHECK_ACKS(...)                                                              \
+	do {                                                                         \
+		const uint16_t want_[] = { __VA_ARGS__ };                            \
+		check_acks(want_, (int)ARRAY_SIZE(want_));                           \
+	} while (0)
+
 TEST(tftp_oack_negotiation)
 {
 	struct tftp_conn *c;
@@ -550,17 +577,9 @@ static bool dup_flight(uint64_t from)
 
 TEST(tftp_duplicates_and_late_blocks_ignored)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
-	int64_t len;
-
 	setup(8 * 10 + 5);                      /* 11 blocks */
-	ts.flight = dup_flight;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 85);
-	CHECK_EQ(ts.acks, 4);                   /* 0, 4, 8, 11 */
-	CHECK_EQ(ts.ack_log[1], 4);
-	CHECK_EQ(ts.ack_log[2], 8);
-	CHECK_EQ(ts.ack_log[3], 11);
+	fetch_scripted(dup_flight, 4, 85);
+	CHECK_ACKS(0, 4, 8, 11);
 }
 
 /* Window 8: the first flight arrives as 1 2 3 5 4 6 7 8: the client re-ACKs 4 (its last
@@ -972,21 +991,10 @@ static bool lose_block_4_once(uint64_t from)
 
 TEST(tftp_gap_then_whole_windows)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 20 + 3);                      /* 21 blocks */
-	ts.flight = lose_block_4_once;
-	uint64_t t0 = fake_time_now_ms();
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 163);
-	CHECK(fake_time_now_ms() - t0 < 100);   /* no timeout waited */
-	CHECK_EQ(ts.ack_log[0], 0);
-	CHECK_EQ(ts.ack_log[1], 3);             /* the gap, at once */
-	CHECK_EQ(ts.ack_log[2], 11);            /* a whole window after it */
-	CHECK_EQ(ts.ack_log[3], 19);
-	CHECK_EQ(ts.ack_log[4], 21);
-	CHECK_EQ(ts.acks, 5);
+	CHECK(fetch_scripted(lose_block_4_once, 8, 163) < 100);   /* no timeout waited */
+	/* The gap at once (3), then whole windows after it (11, 19), then the end. */
+	CHECK_ACKS(0, 3, 11, 19, 21);
 }
 
 /* atftpd 0.8: it takes one gap ACK per flight and ignores a second, then waits at the flight's
@@ -994,24 +1002,21 @@ TEST(tftp_gap_then_whole_windows)
  * flight (ACK 5 is ignored the first time; the blocks come 1 ms apart, so each gap's ACK goes
  * out before its flight's end is there). Block 10, the flight's end, arriving with the hole at 6
  * open makes the client repeat ACK 5 at once: no timeout is waited. */
+static void paced_window_without(uint64_t from, uint64_t lost)
+{
+	fake_net_rx_pace(1000);
+	for (uint64_t k = from; k < from + 8; k++)
+		if (k != lost)
+			send_block(k);
+	fake_net_rx_pace(0);
+}
+
 static bool one_gap_ack_per_flight(uint64_t from)
 {
 	static int from1, from3, from6;
 
-	if (from == 1 && !from1++) {
-		fake_net_rx_pace(1000);
-		for (uint64_t k = 1; k <= 8; k++)
-			if (k != 3)
-				send_block(k);
-		fake_net_rx_pace(0);
-		return true;
-	}
-	if (from == 3 && !from3++) {
-		fake_net_rx_pace(1000);
-		for (uint64_t k = 3; k <= 10; k++)
-			if (k != 6)
-				send_block(k);
-		fake_net_rx_pace(0);
+	if ((from == 1 && !from1++) || (from == 3 && !from3++)) {
+		paced_window_without(from, from == 1 ? 3 : 6);
 		return true;
 	}
 	return from == 6 && !from6++;           /* the second gap ACK of the flight: ignored */
@@ -1019,22 +1024,13 @@ static bool one_gap_ack_per_flight(uint64_t from)
 
 TEST(tftp_flight_end_repeats_gap_ack)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 20 + 3);                      /* 21 blocks */
-	ts.flight = one_gap_ack_per_flight;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 163);
-	CHECK_EQ(ts.ack_log[0], 0);
-	CHECK_EQ(ts.ack_log[1], 2);             /* the first gap */
-	CHECK_EQ(ts.ack_log[2], 5);             /* the second, ignored */
-	CHECK_EQ(ts.ack_log[3], 5);             /* again at block 10, the flight's end */
+	fetch_scripted(one_gap_ack_per_flight, 8, 163);
+	/* The first gap (2), the second (5, ignored), 5 again at block 10, the flight's end, then
+	 * a whole window after it (13) and the end. */
+	CHECK_ACKS(0, 2, 5, 5, 13, 21);
 	/* Blocks 8-10 take 3 ms; the timer would add at least four block spacings more. */
 	CHECK(ts.ack_ms[3] - ts.ack_ms[2] <= 4);
-	CHECK_EQ(ts.ack_log[4], 13);            /* a whole window after it */
-	CHECK_EQ(ts.ack_log[5], 21);
-	CHECK_EQ(ts.acks, 6);
 }
 
 /* A server that, after a gap's ACK, resends only to the end of the window it had started and
@@ -1058,20 +1054,10 @@ static bool short_resend_flight(uint64_t from)
 
 TEST(tftp_gap_short_resend_timer_acks)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 20 + 3);
-	ts.flight = short_resend_flight;
-	uint64_t t0 = fake_time_now_ms();
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 163);
-	CHECK(fake_time_now_ms() - t0 < 1000);  /* one short timeout, not the server's */
-	CHECK_EQ(ts.ack_log[1], 3);
-	CHECK_EQ(ts.ack_log[2], 8);             /* after the timer */
-	CHECK_EQ(ts.ack_log[3], 16);
-	CHECK_EQ(ts.ack_log[4], 21);
-	CHECK_EQ(ts.acks, 5);
+	/* One short timeout, not the server's; 8 is acknowledged after the timer. */
+	CHECK(fetch_scripted(short_resend_flight, 8, 163) < 1000);
+	CHECK_ACKS(0, 3, 8, 16, 21);
 }
 
 /* A server that spaces the blocks of its windows (atftpd does after gaps: its microsecond
