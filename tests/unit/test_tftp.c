@@ -598,19 +598,9 @@ static bool reorder_flight(uint64_t from)
 
 TEST(tftp_reordered_window_reacks)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 20);                          /* 21 blocks, the last empty */
-	ts.flight = reorder_flight;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 160);
-	CHECK_EQ(ts.ack_log[0], 0);
-	CHECK_EQ(ts.ack_log[1], 4);
-	CHECK_EQ(ts.ack_log[2], 12);
-	CHECK_EQ(ts.ack_log[3], 20);
-	CHECK_EQ(ts.ack_log[4], 21);
-	CHECK_EQ(ts.acks, 5);
+	fetch_scripted(reorder_flight, 8, 160);
+	CHECK_ACKS(0, 4, 12, 20, 21);
 }
 
 /* Block 3 of the first flight is lost: the client re-ACKs 2 on seeing 4, once. */
@@ -628,17 +618,9 @@ static bool lossy_flight(uint64_t from)
 
 TEST(tftp_lost_block_reacks)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 4 };
-	int64_t len;
-
 	setup(8 * 6 + 1);                       /* 7 blocks */
-	ts.flight = lossy_flight;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 49);
-	CHECK_EQ(ts.acks, 4);                   /* 0, 2 (re-ACK), 6, 7 */
-	CHECK_EQ(ts.ack_log[1], 2);
-	CHECK_EQ(ts.ack_log[2], 6);
-	CHECK_EQ(ts.ack_log[3], 7);
+	fetch_scripted(lossy_flight, 4, 49);
+	CHECK_ACKS(0, 2, 6, 7);                 /* 2: the re-ACK */
 }
 
 /* Bad-input rows on the wire: an ARP storm before every flight (requests for other hosts and
@@ -1074,15 +1056,9 @@ static bool paced_after_first(uint64_t from)
 
 TEST(tftp_paced_server_not_cut_short)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 40);                          /* 41 blocks, the last empty */
-	ts.flight = paced_after_first;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 320);
-	CHECK_EQ(ts.acks, 7);                   /* 0, 8, 16, 24, 32, 40, 41 */
-	CHECK_EQ(ts.ack_log[MIN(ts.acks, 64) - 1], 41);
+	fetch_scripted(paced_after_first, 8, 320);
+	CHECK_ACKS(0, 8, 16, 24, 32, 40, 41);
 }
 
 /* The last two blocks of a window are lost (no gap shows): after a short silence the client
@@ -1100,18 +1076,9 @@ static bool tail_loss_flight(uint64_t from)
 
 TEST(tftp_window_tail_loss)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 8 };
-	int64_t len;
-
 	setup(8 * 12);                          /* 13 blocks, the last empty */
-	ts.flight = tail_loss_flight;
-	uint64_t t0 = fake_time_now_ms();
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 96);
-	CHECK(fake_time_now_ms() - t0 < 100);
-	CHECK_EQ(ts.ack_log[1], 6);
-	CHECK_EQ(ts.ack_log[2], 13);
-	CHECK_EQ(ts.acks, 3);
+	CHECK(fetch_scripted(tail_loss_flight, 8, 96) < 100);
+	CHECK_ACKS(0, 6, 13);
 }
 
 /* Lock-step against a server that answers every ACK, duplicates too, with a block: every block
@@ -1214,17 +1181,10 @@ TEST(tftp_oack_blksize_larger_than_asked)
 /* The server grants a smaller window than asked (16 -> 3): the transfer follows it. */
 TEST(tftp_window_shrunk_by_server)
 {
-	struct tftp_opts o = { .blksize = 8, .windowsize = 16 };
-	int64_t len;
-
 	setup(8 * 9 + 2);                       /* 10 blocks */
 	ts.window = 3;
-	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
-	CHECK_EQ(len, 74);
-	CHECK_EQ(ts.ack_log[1], 3);
-	CHECK_EQ(ts.ack_log[2], 6);
-	CHECK_EQ(ts.ack_log[3], 9);
-	CHECK_EQ(ts.ack_log[4], 10);
+	fetch_scripted(NULL, 16, 74);
+	CHECK_ACKS(0, 3, 6, 9, 10);
 }
 
 /* A zero-length file: one empty DATA block, read returns 0 at once. */
