@@ -34,6 +34,19 @@ void tftp_close(struct tftp_conn *c);
 /* The negotiated block and window sizes of an open connection (for ifconfig/bench output). */
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize);
 
+/* How the last transfer through osprey's TFTP client went (`tftpopts --stats`): what was lost
+ * shows as gap ACKs and silences, what the server did as duplicates. */
+struct tftp_stats {
+	uint64_t blocks;            /* in-order blocks taken */
+	uint32_t gap_acks;          /* ACKs sent at once on a gap */
+	uint32_t flight_end_acks;   /* ... repeated at the end of a server's flight */
+	uint32_t silence_acks;      /* ACKs after silence in a flight (its tail was lost) */
+	uint32_t timeouts;          /* retransmissions on the timer (request or ACK) */
+	uint32_t dropped;           /* blocks out of order or already had */
+	uint32_t srtt_us, rto_ms;   /* the round trip measured and the timeout at the end */
+};
+extern struct tftp_stats tftp_last_stats;
+
 /* The text of the last TFTP ERROR packet a server sent ("" when none). */
 /* Room for the message of any ERROR packet (a 516-byte TFTP packet less opcode and code). */
 #define TFTP_ERRMSG_MAX 512

@@ -32,6 +32,7 @@
 #define FIFO_SIZE (TFTP_MAX_WINDOW * TFTP_MAX_BLKSIZE)
 
 char tftp_last_error[TFTP_ERRMSG_MAX];
+struct tftp_stats tftp_last_stats;
 
 struct tftp_conn {
 	bool in_use;
@@ -385,8 +386,11 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 			c->ack_due = true;
 			c->ack_is_gap = false;
 			c->sample_at = 0;
+			tftp_last_stats.flight_end_acks++;
+			tftp_last_stats.dropped++;
 			return;
 		}
+		tftp_last_stats.dropped++;
 		if (c->reacked || c->ack_deferred)
 			return;
 		if (behind && (c->next - 1 != c->acked ||
@@ -396,6 +400,8 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		c->ack_due = true;
 		c->ack_is_gap = !behind;
 		c->sample_at = 0;
+		if (!behind)
+			tftp_last_stats.gap_acks++;
 		return;
 	}
 	if (c->done || n > c->blksize)
@@ -414,6 +420,7 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 
 	iat_sample(c);
 	c->next++;
+	tftp_last_stats.blocks++;
 	c->progress = true;
 	c->reacked = false;
 	rtt_sample(c);
@@ -549,6 +556,7 @@ static int wait_step(struct tftp_conn *c)
 			 * short of a window (lost tail, or a resend to its old window's end). Say
 			 * what we have; that is no failed try. */
 			c->sample_at = 0;
+			tftp_last_stats.silence_acks++;
 			rc = send_ack(c);
 			return rc < 0 ? (c->err = rc) : 0;
 		}
@@ -556,6 +564,7 @@ static int wait_step(struct tftp_conn *c)
 			return c->err = timed_out(c);
 		c->rto_ms = MIN(c->rto_ms * 2, (unsigned)TFTP_RTO_MAX_MS);
 		c->sample_at = 0;                 /* Karn: a repeated packet is not timed */
+		tftp_last_stats.timeouts++;
 		rc = retransmit(c);
 		if (rc < 0)
 			return c->err = rc;
@@ -568,6 +577,8 @@ out:
 		c->progress = false;
 		c->tries = 0;
 		c->rto_ms = rto_estimate(c);
+		tftp_last_stats.rto_ms = c->rto_ms;
+		tftp_last_stats.srtt_us = c->srtt_us;
 		c->timer_start = c->quiet_since = timer_ms();
 	}
 	rc = flush(c);
@@ -660,6 +671,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	if (!c)
 		return -E_NOMEM;
 	memset(c, 0, offsetof(struct tftp_conn, fifo));
+	memset(&tftp_last_stats, 0, sizeof(tftp_last_stats));
 	c->server = server;
 	c->next = 1;
 	c->blksize = 512;

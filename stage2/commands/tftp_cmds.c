@@ -16,9 +16,9 @@ static int take(const char *name, const char *text, unsigned lo, unsigned hi, ui
 
 static int cmd_tftpopts(int argc, char **argv)
 {
-	const char *bs = NULL, *ws = NULL;
+	const char *bs = NULL, *ws = NULL, *stats = NULL;
 	const struct option_spec opts[] = {
-		{ "blksize", true, &bs }, { "windowsize", true, &ws },
+		{ "blksize", true, &bs }, { "windowsize", true, &ws }, { "stats", false, &stats },
 	};
 	struct tftp_opts o = tftp_settings;
 
@@ -35,9 +35,19 @@ static int cmd_tftpopts(int argc, char **argv)
 	printf("tftpopts: blksize %u windowsize %u\n",
 	       o.blksize ? o.blksize : TFTP_DEFAULT_BLKSIZE,
 	       o.windowsize ? o.windowsize : TFTP_DEFAULT_WINDOW);
+	if (stats) {
+		const struct tftp_stats *t = &tftp_last_stats;
+		printf("last transfer: %llu blocks, %u gap ACKs (%u repeated at a flight's end), "
+		       "%u ACKs after silence, %u timeouts, %u blocks dropped; round trip %u us, "
+		       "timeout %u ms\n", (unsigned long long)t->blocks, t->gap_acks,
+		       t->flight_end_acks, t->silence_acks, t->timeouts, t->dropped, t->srtt_us,
+		       t->rto_ms);
+	}
 	return 0;
 }
-COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N]",
+COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N] [--stats]",
 	"Show or set the block size (512-1468; 512 asks for no blksize option) and window size "
 	"(1-64; 1 asks for no windowsize option) osprey's TFTP client asks servers for. A server "
-	"may grant less; the window is also capped to what the NIC can buffer.", cmd_tftpopts);
+	"may grant less; the window is also capped to what the NIC can buffer. --stats: how the "
+	"last transfer through osprey's TFTP client went (gaps, silences, timeouts, round trip).",
+	cmd_tftpopts);

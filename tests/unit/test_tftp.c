@@ -1013,6 +1013,13 @@ TEST(tftp_flight_end_repeats_gap_ack)
 	CHECK_ACKS(0, 2, 5, 5, 13, 21);
 	/* Blocks 8-10 take 3 ms; the timer would add at least four block spacings more. */
 	CHECK(ts.ack_ms[3] - ts.ack_ms[2] <= 4);
+	/* What `tftpopts --stats` shows. */
+	CHECK_EQ(tftp_last_stats.blocks, 21);
+	CHECK_EQ(tftp_last_stats.gap_acks, 2);
+	CHECK_EQ(tftp_last_stats.flight_end_acks, 1);
+	CHECK_EQ(tftp_last_stats.silence_acks, 0);
+	CHECK_EQ(tftp_last_stats.timeouts, 0);
+	CHECK(tftp_last_stats.dropped >= 8);    /* 4-8 of the first flight, 7-10 of the second */
 }
 
 /* A server that, after a gap's ACK, resends only to the end of the window it had started and
@@ -1079,6 +1086,9 @@ TEST(tftp_window_tail_loss)
 	setup(8 * 12);                          /* 13 blocks, the last empty */
 	CHECK(fetch_scripted(tail_loss_flight, 8, 96) < 100);
 	CHECK_ACKS(0, 6, 13);
+	CHECK_EQ(tftp_last_stats.silence_acks, 1);
+	CHECK_EQ(tftp_last_stats.timeouts, 0);
+	CHECK_EQ(tftp_last_stats.gap_acks, 0);
 }
 
 /* Lock-step against a server that answers every ACK, duplicates too, with a block: every block
