@@ -377,8 +377,8 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		 * the Sorcerer's Apprentice (RFC 1350) with a server that answers duplicate ACKs.
 		 * Either way, answer once until there is progress. */
 		bool behind = ahead >= 0x8000;
-		if (!behind && c->reacked && !c->ack_deferred && c->answered &&
-		    c->next + ahead == c->flight_end) {
+		tftp_last_stats.dropped++;
+		if (!behind && c->reacked && !c->ack_deferred && c->next + ahead == c->flight_end) {
 			/* The flight ended with our hole still open: say where we are again now
 			 * (a server that took the gap's ACK resends from there anyway). Sent now,
 			 * or still due from the gap, it reaches a server waiting at the flight's
@@ -387,10 +387,8 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 			c->ack_is_gap = false;
 			c->sample_at = 0;
 			tftp_last_stats.flight_end_acks++;
-			tftp_last_stats.dropped++;
 			return;
 		}
-		tftp_last_stats.dropped++;
 		if (c->reacked || c->ack_deferred)
 			return;
 		if (behind && (c->next - 1 != c->acked ||
