@@ -6,7 +6,7 @@
 
 #define IP_PROTO_TCP 6
 #define TCP_MSS 1460                     /* what we advertise: 1500 - 20 - 20 */
-#define TCP_WINDOW_DEFAULT (256 * 1024)  /* receive buffer: keeps a LAN server streaming */
+#define TCP_WINDOW_DEFAULT (512 * 1024)  /* receive buffer: keeps a LAN server streaming */
 #define TCP_WINDOW_MIN (4 * 1024)
 #define TCP_WINDOW_MAX (1024 * 1024)
 #define TCP_TXBUF 4096                   /* what one connection can have unacknowledged */

@@ -180,3 +180,21 @@ int netdev_poll(void *buf)
 		return rc;
 	return net_dev->ops->poll(net_dev, buf);
 }
+
+int netdev_rx(void *buf, const uint8_t **frame)
+{
+	int rc = netdev_ensure_open();
+
+	*frame = buf;
+	if (rc < 0)
+		return rc;
+	if (net_dev->ops->rx_lend)
+		return net_dev->ops->rx_lend(net_dev, frame);
+	return net_dev->ops->poll(net_dev, buf);
+}
+
+void netdev_rx_done(const uint8_t *frame)
+{
+	if (net_dev && net_dev->ops->rx_return)
+		net_dev->ops->rx_return(net_dev, frame);
+}

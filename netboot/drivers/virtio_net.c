@@ -9,7 +9,9 @@
  * holds chains; QEMU's queues have 256 entries) and 16 transmit buffers; the rings use the legacy
  * layout (used ring 4 KiB aligned), which also satisfies the modern alignment. The receive
  * buffers hold a TCP window's worth of frames: on QEMU, whose main loop refills them only when
- * it gets a host CPU, 32 held HTTP from nginx near the rate of an idle guest's polling. */
+ * it gets a host CPU, 32 held HTTP from nginx near the rate of an idle guest's polling.
+ * Received frames are lent to the stack in their buffers (no copy); a chain goes back to the
+ * device when the stack returns its frame. */
 #include "lib/errors.h"
 #include "services/heap.h"
 #include "arch/io.h"
@@ -323,12 +325,25 @@ static int vn_transmit(struct netdev *nd, const void *frame, size_t len)
 	return 0;
 }
 
-static int vn_poll(struct netdev *nd, void *buf)
+/* Offer a lent frame's chain to the device again (any order will do: each is its own chain). */
+static void vn_rx_return(struct netdev *nd, const uint8_t *frame)
+{
+	struct vnet *v = nd->priv;
+	struct vq *q = &v->rx;
+
+	vq_add(q, (uint16_t)(2 * ((size_t)(frame - q->buf) / BUF_SIZE)));
+	/* A receive queue with buffers left needs no kick: honour the device's hint (2.4.7). */
+	if (!(q->used->flags & VIRTQ_USED_F_NO_NOTIFY))
+		vq_kick(v, q, VIRTIO_NET_RXQ);
+}
+
+/* The next frame, in its receive buffer (after the virtio header): the chain goes back to the
+ * device in vn_rx_return, so a handler may hold it while it polls for others. */
+static int vn_rx_lend(struct netdev *nd, const uint8_t **frame)
 {
 	struct vnet *v = nd->priv;
 	struct vq *q = &v->rx;
 	uint32_t id, len;
-	int rc = 0;
 
 	if (q->used->idx == q->last_used)
 		return 0;
@@ -338,15 +353,22 @@ static int vn_poll(struct netdev *nd, void *buf)
 	q->last_used++;
 	if (id % 2 || id / 2 >= q->slots)
 		return -E_IO;                   /* not a chain we offered */
-	if (len >= v->hdr_len + 14 && len - v->hdr_len <= ETH_RXBUF_SIZE) {
-		rc = (int)(len - v->hdr_len);
-		memcpy(buf, q->buf + (id / 2) * BUF_SIZE, (size_t)rc);
+	*frame = q->buf + (id / 2) * BUF_SIZE;
+	if (len >= v->hdr_len + 14 && len - v->hdr_len <= ETH_RXBUF_SIZE)
+		return (int)(len - v->hdr_len);
+	vn_rx_return(nd, *frame);               /* too short or too long: dropped */
+	return 0;
+}
+
+static int vn_poll(struct netdev *nd, void *buf)
+{
+	const uint8_t *frame;
+	int rc = vn_rx_lend(nd, &frame);
+
+	if (rc > 0) {
+		memcpy(buf, frame, (size_t)rc);
+		vn_rx_return(nd, frame);
 	}
-	vq_add(q, (uint16_t)id);                /* the buffer goes straight back */
-	/* A receive queue with buffers left needs no kick: honour the device's hint (2.4.7). */
-	if (q->used->flags & VIRTQ_USED_F_NO_NOTIFY)
-		return rc;
-	vq_kick(v, q, VIRTIO_NET_RXQ);
 	return rc;
 }
 
@@ -368,6 +390,8 @@ static const struct netdev_ops vn_ops = {
 	.open = vn_open,
 	.transmit = vn_transmit,
 	.poll = vn_poll,
+	.rx_lend = vn_rx_lend,
+	.rx_return = vn_rx_return,
 	.close = vn_close,
 	.link = vn_link,
 };

@@ -22,7 +22,8 @@ int net_poll(void)
 
 	depth++;
 	while (handled < NET_POLL_BUDGET) {
-		int rc = netdev_poll(buf);
+		const uint8_t *frame;
+		int rc = netdev_rx(buf, &frame);
 		if (rc < 0) {
 			handled = rc;
 			break;
@@ -30,7 +31,8 @@ int net_poll(void)
 		if (rc == 0)
 			break;
 		if ((size_t)rc <= ETH_RXBUF_SIZE)
-			eth_receive(buf, (size_t)rc);
+			eth_receive(frame, (size_t)rc);
+		netdev_rx_done(frame);
 		handled++;
 	}
 	depth--;

@@ -34,7 +34,7 @@
 #define DUPACK_THRESH 3
 #define MAX_OOO 8                 /* out-of-order ranges kept */
 #define ACK_DELAY_US 500          /* longest an in-order segment waits for its ACK */
-#define ACK_EVERY_MAX 32          /* in-order segments per ACK at most (a quarter window) */
+#define ACK_EVERY_MAX 64          /* in-order segments per ACK at most (a quarter window) */
 #define LINGER_MS 1000
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT 16384u

@@ -117,11 +117,11 @@ def test_http_connection_dropped_halfway(lab, ns_root, ns_machine, fixtures_dir)
     want = sha256_file(hello)
     # tcpopts: bad values refused and nothing changed; then a small window with an ACK for
     # every segment (the resumed load below runs with these settings).
-    assert "tcpopts: window 256K ack-every auto" in m.cmd("tcpopts")
+    assert "tcpopts: window 512K ack-every auto" in m.cmd("tcpopts")
     assert "Error: --window=2K: a size from 4K to 1024K" in m.cmd("tcpopts --window=2K")
     assert "Error: --ack-every=65: a number from 0 (automatic) to 64" in \
         m.cmd("tcpopts --window=8K --ack-every=65")
-    assert "tcpopts: window 256K ack-every auto" in m.cmd("tcpopts")
+    assert "tcpopts: window 512K ack-every auto" in m.cmd("tcpopts")
     assert "tcpopts: window 32K ack-every 1" in m.cmd("tcpopts --window=40000 --ack-every=1")
     assert sha256sum(m, f"http://{LAB_ADDR}:8081/initrd.img") == want
     out = m.cmd(f"sha256sum http://{LAB_ADDR}:8082/initrd.img", timeout=T_LOAD)

@@ -172,6 +172,17 @@ int netdev_poll(void *buf)
 	return (int)f->len;
 }
 
+int netdev_rx(void *buf, const uint8_t **frame)
+{
+	*frame = buf;
+	return netdev_poll(buf);
+}
+
+void netdev_rx_done(const uint8_t *frame)
+{
+	(void)frame;
+}
+
 void timer_init(void)
 {
 }
