@@ -251,6 +251,18 @@ def test_lossy_http(lab, tmp_path, builddir, fixtures_dir, spec, seed):
             assert f"{hashlib.sha256(files[name]).hexdigest()}  {url}" in out, out
             rate = re.findall(r"(\d+(?:\.\d+)? [KM]iB/s)", out)
             report.append(f"{spec}: {name} {rate[-1] if rate else '?'}")
+        # osprey's TCP saw the losses: segments kept beyond gaps or resent, and its own
+        # counters hold at least the data segments a 2 MiB file takes.
+        tcp = m.cmd("tcpopts --stats")
+        report.append(tcp.strip().split("\n")[-1])
+        got = re.search(r"since start: (\d+) segments in, (\d+) out, (\d+) retransmitted "
+                        r"\((\d+) fast\), (\d+) kept out of order, (\d+) duplicates dropped", tcp)
+        assert got, tcp
+        seg_in, seg_out, _, _, ooo, dups = (int(x) for x in got.groups())
+        assert seg_in >= HTTP_SIZE // 1460 and seg_out > 0, tcp
+        assert ooo > 0, tcp                  # a lost segment leaves the next ones beyond a gap
+        if "dup" in spec:
+            assert dups > 0, tcp
         stats = wire.stats()
         report.append(str(stats))
     finally:
