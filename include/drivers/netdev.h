@@ -21,8 +21,8 @@ struct netdev_ops {
 	/* Copy one received frame into buf (ETH_RXBUF_SIZE bytes) and return its length (no FCS),
 	 * 0 when nothing is waiting, or -E_IO. Never blocks. */
 	int (*poll)(struct netdev *nd, void *buf);
-	/* Optional, both or neither: lend the next received frame in the driver's own buffer
-	 * (*frame; returns its length, 0 when nothing is waiting) instead of copying it, and take it
+	/* Instead of poll (a driver has one or the other): lend the next received frame in the
+	 * driver's own buffer (*frame; returns its length, 0 when nothing is waiting) and take it
 	 * back once the stack is done with it. Frames come back newest first (a handler may poll
 	 * while it holds a frame); until then the chip must not reuse their buffers. */
 	int (*rx_lend)(struct netdev *nd, const uint8_t **frame);
@@ -104,7 +104,6 @@ const struct nic_driver *netdev_rom_driver(void);
 
 /* What the stack calls (open the device on first use). */
 int netdev_transmit(const void *frame, size_t len);
-int netdev_poll(void *buf);
 /* The next received frame, lent in the driver's buffer where the driver can (no copy), else
  * copied into buf (ETH_RXBUF_SIZE bytes); *frame says where. Returns its length, 0 when none
  * is waiting, or -E_*. Every frame returned must go back through netdev_rx_done. */

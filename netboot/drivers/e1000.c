@@ -284,18 +284,6 @@ static void e1000_rx_return(struct netdev *nd, const uint8_t *frame)
 	rx_give_back(e);
 }
 
-static int e1000_poll(struct netdev *nd, void *buf)
-{
-	const uint8_t *frame;
-	int rc = e1000_rx_lend(nd, &frame);
-
-	if (rc > 0) {
-		memcpy(buf, frame, (size_t)rc);
-		e1000_rx_return(nd, frame);
-	}
-	return rc;
-}
-
 static void e1000_close(struct netdev *nd)
 {
 	struct e1000 *e = nd->priv;
@@ -313,7 +301,6 @@ static int e1000_link(struct netdev *nd)
 static const struct netdev_ops e1000_ops = {
 	.open = e1000_open,
 	.transmit = e1000_transmit,
-	.poll = e1000_poll,
 	.rx_lend = e1000_rx_lend,
 	.rx_return = e1000_rx_return,
 	.close = e1000_close,

@@ -172,15 +172,6 @@ int netdev_transmit(const void *frame, size_t len)
 	return net_dev->ops->transmit(net_dev, frame, len);
 }
 
-int netdev_poll(void *buf)
-{
-	int rc = netdev_ensure_open();
-
-	if (rc < 0)
-		return rc;
-	return net_dev->ops->poll(net_dev, buf);
-}
-
 int netdev_rx(void *buf, const uint8_t **frame)
 {
 	int rc = netdev_ensure_open();

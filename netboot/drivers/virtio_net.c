@@ -360,18 +360,6 @@ static int vn_rx_lend(struct netdev *nd, const uint8_t **frame)
 	return 0;
 }
 
-static int vn_poll(struct netdev *nd, void *buf)
-{
-	const uint8_t *frame;
-	int rc = vn_rx_lend(nd, &frame);
-
-	if (rc > 0) {
-		memcpy(buf, frame, (size_t)rc);
-		vn_rx_return(nd, frame);
-	}
-	return rc;
-}
-
 static void vn_close(struct netdev *nd)
 {
 	vn_reset(nd->priv);                     /* the device forgets the queues: no more DMA */
@@ -389,7 +377,6 @@ static int vn_link(struct netdev *nd)
 static const struct netdev_ops vn_ops = {
 	.open = vn_open,
 	.transmit = vn_transmit,
-	.poll = vn_poll,
 	.rx_lend = vn_rx_lend,
 	.rx_return = vn_rx_return,
 	.close = vn_close,

@@ -12,7 +12,7 @@ const uint8_t fake_peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 
 struct fake_frame {
 	size_t len;
-	uint64_t due_us;              /* netdev_poll() hands it out from then on (pacing) */
+	uint64_t due_us;              /* netdev_rx() hands it out from then on (pacing) */
 	uint8_t data[ETH_RXBUF_SIZE];
 };
 
@@ -161,7 +161,7 @@ int netdev_transmit(const void *frame, size_t len)
 	return 0;
 }
 
-int netdev_poll(void *buf)
+static int fake_poll(void *buf)
 {
 	if (!rx_count || rxq[rx_head].due_us > now_us)
 		return 0;
@@ -175,7 +175,7 @@ int netdev_poll(void *buf)
 int netdev_rx(void *buf, const uint8_t **frame)
 {
 	*frame = buf;
-	return netdev_poll(buf);
+	return fake_poll(buf);
 }
 
 void netdev_rx_done(const uint8_t *frame)

@@ -20,7 +20,7 @@ extern const uint8_t fake_peer_mac[6];   /* 02:00:00:00:00:01: what auto-ARP ans
  * port. The fake clock keeps running (it never goes backwards). */
 void fake_net_reset(void);
 
-/* Queue a frame for netdev_poll() (FIFO). Frames beyond FAKE_RX_MAX waiting are dropped. */
+/* Queue a frame for netdev_rx() (FIFO). Frames beyond FAKE_RX_MAX waiting are dropped. */
 void fake_net_inject(const void *frame, size_t len);
 size_t fake_net_rx_pending(void);
 /* Pace received frames: each injected frame is handed out no sooner than us after the one
