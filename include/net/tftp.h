@@ -8,7 +8,7 @@
 #define TFTP_PORT 69
 #define TFTP_DEFAULT_BLKSIZE 1468   /* largest that fits one Ethernet frame: 1500-20-8-4 */
 #define TFTP_DEFAULT_WINDOW 16
-#define TFTP_MAX_WINDOW 64
+#define TFTP_MAX_WINDOW 1024
 
 struct tftp_opts {
 	uint16_t blksize;           /* 0: TFTP_DEFAULT_BLKSIZE; 512 disables the option */
@@ -42,7 +42,8 @@ struct tftp_stats {
 	uint32_t flight_end_acks;   /* ... repeated at the end of a server's flight */
 	uint32_t silence_acks;      /* ACKs after silence in a flight (its tail was lost) */
 	uint32_t timeouts;          /* retransmissions on the timer (request or ACK) */
-	uint32_t dropped;           /* blocks out of order or already had */
+	uint32_t kept;              /* blocks that came ahead of a hole, kept for when it fills */
+	uint32_t dropped;           /* blocks already had, or with no room */
 	uint32_t srtt_us, rto_ms;   /* the round trip measured and the timeout at the end */
 };
 extern struct tftp_stats tftp_last_stats;

@@ -29,7 +29,7 @@
 #define TFTP_RTO_MAX_MS 3000
 #define TFTP_TRIES 12                           /* timeouts without progress before giving up */
 #define TFTP_REQ_MAX 512
-#define FIFO_SIZE (TFTP_MAX_WINDOW * TFTP_MAX_BLKSIZE)
+#define TFTP_MIN_SLOTS 64                       /* the receive ring holds at least this many blocks */
 
 char tftp_last_error[TFTP_ERRMSG_MAX];
 struct tftp_stats tftp_last_stats;
@@ -44,6 +44,7 @@ struct tftp_conn {
 	bool ask_tsize, ask_timeout, ask_utimeout;
 	uint16_t blksize, window;     /* in force */
 	uint64_t tsize;
+	unsigned server_rexmt_ms;     /* the utimeout a server granted (tftpd-hpa), 0: none */
 
 	uint64_t next;                /* the next block expected, counting from 1 (no wrap) */
 	uint64_t acked;               /* the last block we acknowledged */
@@ -71,9 +72,12 @@ struct tftp_conn {
 	uint32_t srtt_us, rttvar_us;
 	bool have_rtt;
 	uint64_t sample_at;           /* when the timed packet went out (0: nothing timed) */
-	/* A sample counts only when the caller had no control between packet and answer: time
-	 * the reader spends away (hashing, copying) between reads is not the network's. */
-	unsigned epoch, sample_epoch; /* epoch: bumped whenever tftp_open/tftp_read return */
+	/* Time the reader spends away between reads (hashing, copying) is not the network's: a
+	 * sample leaves it out. (An answer that came while the reader was away then counts as
+	 * quicker than it was, which the timeout's floor covers.) With big windows the reader
+	 * is served from the ring between nearly every ACK and its answer. */
+	uint64_t away_us, away_since, sample_away;
+	unsigned epoch;               /* bumped whenever tftp_open/tftp_read return */
 	uint64_t ack_at_ms;           /* when our last ACK went out */
 	/* Spacing of blocks within a flight (a server may pace them: atftpd does after gaps):
 	 * rises at once, falls slowly; a flight is thought ended only after a few of these. */
@@ -81,54 +85,94 @@ struct tftp_conn {
 	uint64_t last_data_us;        /* when the last in-order block came */
 	unsigned data_epoch;          /* ... in this epoch */
 	bool iat_skip;                /* an ACK went since: the next block may be its answer */
-	/* The server's current flight, as RFC 7440 has it (an ACK it takes starts a window after
-	 * the block acknowledged). atftpd 0.8 takes one gap ACK per flight and ignores the next,
-	 * then waits at the flight's end: that block, arriving while a hole is open, is the
-	 * moment to repeat our ACK rather than wait for the timer. */
+	/* The server's current flight, as RFC 7440 has it: an ACK it takes starts a flight of a
+	 * window after the block acknowledged, and it waits at the flight's end. atftpd 0.8 takes
+	 * the first ACK that comes during a flight and ignores the rest until that end; an ACK
+	 * sent while it waits is always taken. The flight's last block is the moment to speak. */
 	uint64_t flight_end;          /* the last block of the flight our last taken ACK asked for */
-	bool gap_in_flight;           /* a gap's ACK went out in that flight */
-	bool ack_is_gap;              /* the ACK due answers a gap */
+	bool server_waiting;          /* that block came (or silence): the next ACK is taken */
+	unsigned mid_acks;            /* ACKs sent during the current flight */
+	unsigned since_ack;           /* blocks from the server since our last ACK */
+	bool alive;                   /* ... one of which restarted the timer (ends the wait) */
 
-	/* Where in-order data goes: straight into the reader's buffer while one waits and
-	 * nothing is queued, else into the FIFO (room for a whole window of the largest blocks). */
+	/* Where data goes: straight into the reader's buffer while one waits and nothing is
+	 * queued; else into the ring, a slot per block for blocks rd_block .. rd_block + slots - 1.
+	 * Blocks before `next` there are in order and wait for the reader; blocks after it came
+	 * ahead of a hole and are kept until it fills (a server resends from the hole, but what is
+	 * kept need not arrive again). */
 	uint8_t *dst;
 	size_t dst_len, dst_got;
-	size_t head, count;
+	uint8_t *ring;                /* slots * slot_size bytes, from the heap */
+	uint16_t *slot_len;           /* 0: empty, else the block's length + 1 */
+	uint32_t slots, slot_size, rd_slot;
+	uint64_t rd_block;            /* the block the reader takes next ... */
+	size_t rd_off;                /* ... from this byte of it */
 	size_t req_len;
 	uint8_t req[TFTP_REQ_MAX];
-	uint8_t fifo[FIFO_SIZE];
 };
 
 
-/* ---- the receive FIFO --------------------------------------------------------------- */
+/* ---- the receive ring --------------------------------------------------------------- */
 
-static size_t fifo_free(const struct tftp_conn *c)
+/* The slot of block b (rd_block <= b < rd_block + slots). */
+static uint32_t slot_of(const struct tftp_conn *c, uint64_t b)
 {
-	return FIFO_SIZE - c->count;
+	uint32_t s = c->rd_slot + (uint32_t)(b - c->rd_block);
+
+	return s >= c->slots ? s - c->slots : s;
 }
 
-static void fifo_put(struct tftp_conn *c, const uint8_t *p, size_t n)
+/* Room for the flight an ACK of everything we have asks for (the blocks up to next - 1 + window
+ * must all have slots), so that none of it is dropped for want of space. */
+static bool ring_room_for_window(const struct tftp_conn *c)
 {
-	size_t tail = (c->head + c->count) % FIFO_SIZE;
-	size_t first = MIN(n, FIFO_SIZE - tail);
-
-	memcpy(c->fifo + tail, p, first);
-	memcpy(c->fifo, p + first, n - first);
-	c->count += n;
+	return c->next - c->rd_block + c->window <= c->slots;
 }
 
-static size_t fifo_take(struct tftp_conn *c, uint8_t *buf, size_t len)
+/* Put block b (n bytes) in its slot. */
+static void ring_put(struct tftp_conn *c, uint64_t b, const uint8_t *p, size_t n)
 {
-	size_t n = MIN(len, c->count);
-	size_t first = MIN(n, FIFO_SIZE - c->head);
+	uint32_t s = slot_of(c, b);
 
-	memcpy(buf, c->fifo + c->head, first);
-	memcpy(buf + first, c->fifo, n - first);
-	c->head = (c->head + n) % FIFO_SIZE;
-	c->count -= n;
-	if (!c->count)
-		c->head = 0;
-	return n;
+	memcpy(c->ring + (size_t)s * c->slot_size, p, n);
+	c->slot_len[s] = (uint16_t)(n + 1);
+}
+
+/* Move `next` over blocks kept ahead of a hole that has just filled. */
+static void ring_advance(struct tftp_conn *c)
+{
+	while (!c->done && c->next - c->rd_block < c->slots) {
+		uint32_t s = slot_of(c, c->next);
+		if (!c->slot_len[s])
+			return;
+		c->next++;
+		tftp_last_stats.blocks++;
+		if (c->slot_len[s] - 1u < c->blksize)
+			c->done = true;
+	}
+}
+
+/* Copy up to len bytes of in-order data to buf, freeing the slots read. */
+static size_t ring_take(struct tftp_conn *c, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len && c->rd_block < c->next) {
+		uint32_t s = c->rd_slot;
+		size_t blen = c->slot_len[s] - 1u;
+		size_t n = MIN(len - got, blen - c->rd_off);
+
+		memcpy(buf + got, c->ring + (size_t)s * c->slot_size + c->rd_off, n);
+		got += n;
+		c->rd_off += n;
+		if (c->rd_off == blen) {
+			c->slot_len[s] = 0;
+			c->rd_off = 0;
+			c->rd_block++;
+			c->rd_slot = s + 1 == c->slots ? 0 : s + 1;
+		}
+	}
+	return got;
 }
 
 /* ---- the retransmission timer ------------------------------------------------------ */
@@ -136,8 +180,12 @@ static size_t fifo_take(struct tftp_conn *c, uint8_t *buf, size_t len)
 /* The timeout the estimate gives (RFC 6298 2.3: SRTT + 4 RTTVAR), within floor and cap. */
 static unsigned rto_estimate(const struct tftp_conn *c)
 {
+	/* Before a sample: RFC 6298's second, or the retransmission time a server granted with
+	 * utimeout: tftpd-hpa gives up after about six of its own, so a lost ACK must be repeated
+	 * well before a second (the request's round trip is not timed when it was repeated). */
 	if (!c->have_rtt)
-		return TFTP_RTO_INIT_MS;
+		return c->server_rexmt_ms ? MAX(c->server_rexmt_ms, (unsigned)TFTP_RTO_MIN_MS)
+					  : TFTP_RTO_INIT_MS;
 	uint64_t ms = (c->srtt_us + 4ull * c->rttvar_us + 999) / 1000;
 	return (unsigned)MIN(MAX(ms, (uint64_t)TFTP_RTO_MIN_MS), (uint64_t)TFTP_RTO_MAX_MS);
 }
@@ -147,9 +195,13 @@ static void rtt_sample(struct tftp_conn *c)
 {
 	if (!c->sample_at)
 		return;
+	uint64_t away = c->away_us - c->sample_away;
 	uint64_t r = timer_us() - c->sample_at;
 	c->sample_at = 0;
-	if (c->sample_epoch != c->epoch)
+	r = r > away ? r - away : 0;
+	/* Later than our timer would have fired, had a flight's silence not stretched it: the
+	 * answer may be to the server's own timer, not to the packet timed. */
+	if (c->have_rtt && r > (uint64_t)c->rto_ms * 1000)
 		return;
 	r = MIN(r, (uint64_t)TFTP_RTO_MAX_MS * 1000);
 	if (!c->have_rtt) {
@@ -216,21 +268,23 @@ static int send_ack(struct tftp_conn *c)
 	pkt[2] = (uint8_t)(block >> 8);
 	pkt[3] = (uint8_t)block;
 	c->acked = c->next - 1;
-	/* A second gap ACK in one flight may be ignored (atftpd): the flight's end stays. */
-	if (!(c->ack_is_gap && c->gap_in_flight))
+	/* Taken when the server waits at its flight's end, or as the first of a flight (a second
+	 * is ignored by atftpd: the flight's end then stays). */
+	if (c->server_waiting || !c->mid_acks)
 		c->flight_end = c->acked + c->window;
-	c->gap_in_flight = c->ack_is_gap;
-	c->ack_is_gap = false;
+	c->mid_acks = c->server_waiting ? 0 : c->mid_acks + 1;
+	c->server_waiting = false;
+	c->since_ack = 0;
 	c->iat_skip = true;
 	c->timer_start = c->ack_at_ms = timer_ms();
 	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
 }
 
-/* Ask for an acknowledgement of everything received so far: at once when the FIFO can take
+/* Ask for an acknowledgement of everything received so far: at once when the ring can take
  * the window that answers it, else when the reader has made room. */
 static void want_ack(struct tftp_conn *c)
 {
-	if (c->done || fifo_free(c) >= (size_t)c->window * c->blksize)
+	if (c->done || ring_room_for_window(c))
 		c->ack_due = true;
 	else
 		c->ack_deferred = true;
@@ -241,7 +295,7 @@ static int flush(struct tftp_conn *c)
 {
 	int rc = 0;
 
-	if (c->ack_deferred && fifo_free(c) >= (size_t)c->window * c->blksize) {
+	if (c->ack_deferred && ring_room_for_window(c)) {
 		c->ack_deferred = false;
 		c->ack_due = true;
 	}
@@ -260,7 +314,7 @@ static int flush(struct tftp_conn *c)
 		rc = send_ack(c);
 		/* Time only an ACK that asks for new data and is not a repeat (Karn). */
 		c->sample_at = timed && !c->done ? timer_us() : 0;
-		c->sample_epoch = c->epoch;
+		c->sample_away = c->away_us;
 	}
 	return rc;
 }
@@ -298,7 +352,7 @@ static int parse_value(const char *s, uint64_t *out)
 static int parse_oack(struct tftp_conn *c, const uint8_t *p, size_t n)
 {
 	uint16_t blksize = 512, window = 1;
-	uint64_t tsize = 0, v;
+	uint64_t tsize = 0, utimeout = 0, v;
 	unsigned seen = 0;
 	size_t pos = 0;
 
@@ -335,6 +389,7 @@ static int parse_oack(struct tftp_conn *c, const uint8_t *p, size_t n)
 		} else if (name_is(name, "utimeout") && c->ask_utimeout) {
 			if (v < 1 || v > TFTP_UTIMEOUT_OPT)
 				return -E_PROTO;
+			utimeout = v;
 			bit = 16;
 		} else {
 			return -E_PROTO;          /* not something we asked for */
@@ -346,6 +401,7 @@ static int parse_oack(struct tftp_conn *c, const uint8_t *p, size_t n)
 	c->blksize = blksize;
 	c->window = window;
 	c->tsize = tsize;
+	c->server_rexmt_ms = (unsigned)((utimeout + 999) / 1000);
 	return 0;
 }
 
@@ -368,25 +424,59 @@ static void take_error(struct tftp_conn *c, const uint8_t *p, size_t n)
 static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, size_t n)
 {
 	uint16_t ahead = (uint16_t)(block - (uint16_t)c->next);
+	bool behind = ahead >= 0x8000;
+	uint64_t back = 0x10000u - ahead;
+	/* The block's number counting from 1 without wrap (0: from before the file's start). */
+	uint64_t b = !behind ? c->next + ahead : c->next > back ? c->next - back : 0;
 
-	if (ahead != 0) {
-		/* A gap (ahead < half the space) means blocks were lost: acknowledge the last
-		 * in-order block at once (RFC 7440 section 4). An old block while nothing new has
-		 * come since our last ACK means that ACK was lost - unless it came sooner than
-		 * half a timeout after that ACK: then it crossed it, and answering it would start
-		 * the Sorcerer's Apprentice (RFC 1350) with a server that answers duplicate ACKs.
-		 * Either way, answer once until there is progress. */
-		bool behind = ahead >= 0x8000;
-		tftp_last_stats.dropped++;
-		if (!behind && c->reacked && !c->ack_deferred && c->next + ahead == c->flight_end) {
-			/* The flight ended with our hole still open: say where we are again now
-			 * (a server that took the gap's ACK resends from there anyway). Sent now,
-			 * or still due from the gap, it reaches a server waiting at the flight's
-			 * end, which takes it and starts a new flight after it. */
-			c->ack_due = true;
-			c->ack_is_gap = false;
+	if (b && b == c->flight_end)
+		c->server_waiting = true;         /* the server's flight ends here: it waits */
+	c->since_ack++;
+	if (c->sample_at && b > c->acked) {
+		/* The answer to a timed ACK is the block after it; any later one means that was
+		 * lost, and timing whatever comes later would count the loss as wire. */
+		if (b == c->acked + 1)
+			rtt_sample(c);
+		else
 			c->sample_at = 0;
-			tftp_last_stats.flight_end_acks++;
+	}
+	if (ahead != 0) {
+		/* A gap (ahead < half the space) means blocks were lost: keep this one for when
+		 * the hole fills and acknowledge the last in-order block at once (RFC 7440 section
+		 * 4). An old block while nothing new has come since our last ACK means that ACK was
+		 * lost - unless it came sooner than half a timeout after that ACK: then it crossed
+		 * it, and answering it would start the Sorcerer's Apprentice (RFC 1350) with a
+		 * server that answers duplicate ACKs. Either way, answer once until there is
+		 * progress. */
+		bool kept = !behind && !c->done && n <= c->blksize && b - c->rd_block < c->slots &&
+			    !c->slot_len[slot_of(c, b)];
+		c->iat_skip = true;               /* the next in-order block is no spacing sample */
+		if (kept) {
+			ring_put(c, b, p, n);
+			tftp_last_stats.kept++;
+		} else {
+			tftp_last_stats.dropped++;
+		}
+		/* A server resending what we have (before it comes to the hole) is no silence, for
+		 * as long as one flight may last: it cannot keep us waiting longer than that. */
+		if (c->since_ack <= c->window) {
+			uint64_t now_ms = timer_us() / 1000;
+			if (now_ms - c->timer_start >= silence_ms(c) / 2) {
+				c->timer_start = now_ms;  /* (ends the wait now and then, not per block) */
+				c->alive = true;
+			}
+		}
+		if (c->server_waiting && !c->ack_deferred && !c->done &&
+		    (c->reacked || c->next - 1 > c->acked)) {
+			/* The flight ended with a hole still open, or on a block we already have:
+			 * say where we are now, to a server waiting at the flight's end, which takes
+			 * it and starts a new flight after it. Timed when it says something new
+			 * (Karn): with big windows nearly every ACK is one of these. */
+			if (!c->ack_due)
+				tftp_last_stats.flight_end_acks++;
+			c->ack_due = true;
+			c->ack_timed = c->next - 1 > c->acked;
+			c->sample_at = 0;
 			return;
 		}
 		if (c->reacked || c->ack_deferred)
@@ -396,43 +486,48 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 			return;
 		c->reacked = true;
 		c->ack_due = true;
-		c->ack_is_gap = !behind;
 		c->sample_at = 0;
 		if (!behind)
 			tftp_last_stats.gap_acks++;
 		return;
 	}
-	if (c->done || n > c->blksize)
-		return;
+	if (c->done || n > c->blksize || b - c->rd_block >= c->slots)
+		return;                           /* no room (the server overran the window) */
 
 	size_t direct = 0;
-	if (c->dst && !c->count)
+	if (c->dst && c->rd_block == c->next)
 		direct = MIN(n, c->dst_len - c->dst_got);
-	if (n - direct > fifo_free(c))
-		return;                           /* no room (the server overran the window) */
 	if (direct) {
 		memcpy(c->dst + c->dst_got, p, direct);
 		c->dst_got += direct;
 	}
-	fifo_put(c, p + direct, n - direct);
-
-	iat_sample(c);
+	if (direct == n && c->rd_block == c->next) {
+		c->rd_block++;                    /* the reader has it all: no slot */
+		c->rd_slot = c->rd_slot + 1 == c->slots ? 0 : c->rd_slot + 1;
+	} else {
+		ring_put(c, b, p, n);
+		if (direct)
+			c->rd_off = direct;
+	}
+	if (n < c->blksize)
+		c->done = true;
 	c->next++;
 	tftp_last_stats.blocks++;
+	ring_advance(c);                      /* blocks kept ahead of this one follow it */
+
+	iat_sample(c);
 	c->progress = true;
 	c->reacked = false;
-	rtt_sample(c);
-	if (n < c->blksize) {
-		c->done = true;
+	if (c->done) {
 		c->ack_due = true;
-	} else if (c->next - 1 - c->acked >= c->window) {
-		/* A whole window since our last ACK, counted from that ACK: after a gap's ACK the
-		 * server starts its next window at the gap (RFC 7440 section 4), so this ACK is the
-		 * one it waits for. No ACK in between: atftpd 0.8 paces its sending (a select() of
-		 * a few microseconds per block, which a busy host stretches to a scheduler tick) a
-		 * little more for every ACK that is not a window's end, and takes only one such ACK
-		 * per window. A server that resends only to its old window's end gets its ACK from
-		 * the timer (wait_step). */
+	} else if (c->next - 1 - c->acked >= c->window || c->server_waiting) {
+		/* A whole window since our last ACK, counted from that ACK (after a gap's ACK the
+		 * server starts its next window at the gap, RFC 7440 section 4), or the end of the
+		 * server's flight: this ACK is the one it waits for. No ACK in between: atftpd 0.8
+		 * paces its sending (a select() of a few microseconds per block, which a busy host
+		 * stretches to a scheduler tick) a little more for every ACK it takes that is not a
+		 * window's end. A server that resends only to its old window's end gets its ACK
+		 * from the timer (wait_step). */
 		c->ack_timed = true;
 		want_ack(c);
 	}
@@ -503,7 +598,7 @@ static bool wait_done(void *ctx)
 {
 	struct tftp_conn *c = ctx;
 
-	return c->progress || c->err || c->ack_due || c->err5_due || c->err8_due ||
+	return c->progress || c->alive || c->err || c->ack_due || c->err5_due || c->err8_due ||
 	       (c->dst && c->dst_got >= c->dst_len);
 }
 
@@ -553,9 +648,11 @@ static int wait_step(struct tftp_conn *c)
 			/* Blocks came after our last ACK, then silence: the server's flight ended
 			 * short of a window (lost tail, or a resend to its old window's end). Say
 			 * what we have; that is no failed try. */
-			c->sample_at = 0;
+			c->server_waiting = true;
 			tftp_last_stats.silence_acks++;
 			rc = send_ack(c);
+			c->sample_at = timer_us();        /* a new number: its answer times the wire */
+			c->sample_away = c->away_us;
 			return rc < 0 ? (c->err = rc) : 0;
 		}
 		if (++c->tries >= TFTP_TRIES)
@@ -563,6 +660,7 @@ static int wait_step(struct tftp_conn *c)
 		c->rto_ms = MIN(c->rto_ms * 2, (unsigned)TFTP_RTO_MAX_MS);
 		c->sample_at = 0;                 /* Karn: a repeated packet is not timed */
 		tftp_last_stats.timeouts++;
+		c->server_waiting = true;         /* or it timed out itself: it takes what comes */
 		rc = retransmit(c);
 		if (rc < 0)
 			return c->err = rc;
@@ -571,6 +669,7 @@ static int wait_step(struct tftp_conn *c)
 	if (rc < 0)
 		return c->err = rc;
 out:
+	c->alive = false;                     /* the next wait runs from the restarted timer */
 	if (c->progress) {
 		c->progress = false;
 		c->tries = 0;
@@ -648,6 +747,13 @@ static int build_request(struct tftp_conn *c, const char *path, const struct tft
 	return 0;
 }
 
+static void conn_free(struct tftp_conn *c)
+{
+	free(c->ring);
+	free(c->slot_len);
+	free(c);
+}
+
 int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	      const struct tftp_opts *opts, uint64_t *size)
 {
@@ -662,22 +768,33 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 		opts = &defaults;
 	tftp_last_error[0] = '\0';
 
-	/* Each connection is its own (several files may be open at once): ~94 KiB with its FIFO,
-	 * from the heap. Everything before the FIFO is cleared; the FIFO's bytes are never read
-	 * before written. */
+	/* Each connection is its own (several files may be open at once), from the heap, with a
+	 * ring for twice the window asked for (at least TFTP_MIN_SLOTS blocks) of the block size
+	 * asked for: what a server grants is no larger. A slot's bytes are never read before
+	 * written. */
 	c = malloc(sizeof(*c));
 	if (!c)
 		return -E_NOMEM;
-	memset(c, 0, offsetof(struct tftp_conn, fifo));
+	memset(c, 0, sizeof(*c));
 	memset(&tftp_last_stats, 0, sizeof(tftp_last_stats));
 	c->server = server;
 	c->next = 1;
+	c->rd_block = 1;
 	c->blksize = 512;
 	c->window = 1;
 	c->rto_ms = TFTP_RTO_INIT_MS;
+	c->server_waiting = true;             /* for our ACK 0 */
 	rc = build_request(c, path, opts);
 	if (rc < 0)
 		goto err_free;
+	c->slots = MAX(2u * MAX(c->ask_window, 1u), (unsigned)TFTP_MIN_SLOTS);
+	c->slot_size = MAX(c->ask_blksize, 512u);
+	c->ring = malloc((size_t)c->slots * c->slot_size);
+	c->slot_len = malloc(c->slots * sizeof(*c->slot_len));
+	rc = -E_NOMEM;
+	if (!c->ring || !c->slot_len)
+		goto err_free;
+	memset(c->slot_len, 0, c->slots * sizeof(*c->slot_len));
 	c->lport = udp_ephemeral_port();
 	rc = udp_bind(c->lport, tftp_rx, c);
 	if (rc < 0)
@@ -691,7 +808,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	 * resend the request at once (a server then runs two transfers to the same port). */
 	c->timer_start = c->quiet_since = timer_ms();
 	c->sample_at = timer_us();
-	c->sample_epoch = c->epoch;
+	c->sample_away = c->away_us;
 	while (!c->answered && !c->err)
 		wait_step(c);
 	if (c->err) {
@@ -702,6 +819,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 		*size = c->tsize;
 	*out = c;
 	c->epoch++;
+	c->away_since = timer_us();
 	return 0;
 
 err_close:
@@ -716,21 +834,24 @@ err_close:
 	}
 	return rc;
 err_free:
-	free(c);
+	conn_free(c);
 	return rc;
 }
 
 int tftp_read(struct tftp_conn *c, void *buf, size_t len)
 {
 	uint8_t *out = buf;
-	size_t got;
+	size_t got = 0;
 
 	if (!c || !c->in_use || (!buf && len))
 		return -E_INVAL;
 	len = MIN(len, (size_t)0x7fffffff);
-	got = fifo_take(c, out, len);
-	/* Direct copies into buf only start with the FIFO empty, so data stays in order. */
-	while (got < len && !c->done && !c->err) {
+	c->away_us += timer_us() - c->away_since;
+	for (;;) {
+		got += ring_take(c, out + got, len - got);
+		if (got >= len || c->done || c->err)
+			break;
+		/* The ring has no in-order data left: blocks in order may go straight to buf. */
 		c->dst = out;
 		c->dst_len = len;
 		c->dst_got = got;
@@ -738,10 +859,13 @@ int tftp_read(struct tftp_conn *c, void *buf, size_t len)
 		got = c->dst_got;
 		c->dst = NULL;
 	}
-	if (c->err && (c->err == -E_CANCELED || !got))
+	if (c->err && (c->err == -E_CANCELED || !got)) {
+		c->away_since = timer_us();
 		return c->err;
+	}
 	flush(c);                                 /* room was made: a deferred ACK may go */
 	c->epoch++;                               /* the caller has the CPU now */
+	c->away_since = timer_us();
 	return (int)got;
 }
 
@@ -754,7 +878,7 @@ void tftp_close(struct tftp_conn *c)
 		send_error(c->server, c->lport, c->tid, ERR_UNDEFINED, "aborted");
 	udp_unbind(c->lport);
 	c->in_use = false;
-	free(c);
+	conn_free(c);
 }
 
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize)

@@ -38,17 +38,17 @@ static const struct file_ops native_tftp_ops = {
 	.read = native_read, .close = native_close,
 };
 
-/* The window must fit what the NIC can buffer while we are busy: a burst larger than its
- * receive ring loses frames on every window (about 3/4 of it leaves room for stray frames). */
+/* The default window must fit what the NIC can buffer while we are busy: a burst larger than
+ * its receive ring loses frames on every window (about 3/4 of it leaves room for stray frames).
+ * A window set with `tftpopts` is asked for as it is: blocks a full ring drops come again
+ * after the gap's ACK, and those after them are kept meanwhile. */
 static const struct tftp_opts *window_opts(struct tftp_opts *o)
 {
 	uint16_t fit = net_dev->rx_frames ? (uint16_t)MAX(1, net_dev->rx_frames * 3 / 4) : 0;
 
 	*o = tftp_settings;
 	if (!o->windowsize)
-		o->windowsize = TFTP_DEFAULT_WINDOW;
-	if (fit && o->windowsize > fit)
-		o->windowsize = fit;
+		o->windowsize = fit ? MIN(TFTP_DEFAULT_WINDOW, fit) : TFTP_DEFAULT_WINDOW;
 	return o;
 }
 

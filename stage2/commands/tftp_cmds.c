@@ -38,16 +38,17 @@ static int cmd_tftpopts(int argc, char **argv)
 	if (stats) {
 		const struct tftp_stats *t = &tftp_last_stats;
 		printf("last transfer: %llu blocks, %u gap ACKs (%u repeated at a flight's end), "
-		       "%u ACKs after silence, %u timeouts, %u blocks dropped; round trip %u us, "
-		       "timeout %u ms\n", (unsigned long long)t->blocks, t->gap_acks,
-		       t->flight_end_acks, t->silence_acks, t->timeouts, t->dropped, t->srtt_us,
-		       t->rto_ms);
+		       "%u ACKs after silence, %u timeouts, %u blocks kept ahead of a gap, %u "
+		       "dropped; round trip %u us, timeout %u ms\n", (unsigned long long)t->blocks,
+		       t->gap_acks, t->flight_end_acks, t->silence_acks, t->timeouts, t->kept,
+		       t->dropped, t->srtt_us, t->rto_ms);
 	}
 	return 0;
 }
 COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N] [--stats]",
 	"Show or set the block size (512-1468; 512 asks for no blksize option) and window size "
-	"(1-64; 1 asks for no windowsize option) osprey's TFTP client asks servers for. A server "
-	"may grant less; the window is also capped to what the NIC can buffer. --stats: how the "
-	"last transfer through osprey's TFTP client went (gaps, silences, timeouts, round trip).",
+	"(1-1024; 1 asks for no windowsize option) osprey's TFTP client asks servers for. A server "
+	"may grant less; the default window is also capped to what the NIC can buffer. 1024 suits "
+	"atftpd on a lossy wire. --stats: how the last transfer through osprey's TFTP client went "
+	"(gaps, silences, timeouts, blocks kept, round trip).",
 	cmd_tftpopts);

@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&o, 0, sizeof(o));
 	o.blksize = blksizes[data[0] % ARRAY_SIZE(blksizes)];
 	o.no_options = data[0] & 0x80;
-	o.windowsize = data[1] % 70;
+	o.windowsize = data[1] >= 240 ? TFTP_MAX_WINDOW : data[1] % 70;   /* big windows: a ring that wraps */
 	in = data + 2;
 	in_left = size - 2;
 
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		uint16_t bs, ws;
 		tftp_negotiated(c, &bs, &ws);
-		if (bs < 8 || bs > 1468 || ws < 1 || ws > 64)
+		if (bs < 8 || bs > 1468 || ws < 1 || ws > TFTP_MAX_WINDOW)
 			abort();
 		uint64_t total = 0;
 		for (int i = 0; i < 100000; i++) {

@@ -68,7 +68,8 @@ def dhcp(m):
 
 SIZES = {"a.bin": SIZE, "b.bin": SIZE // 4, "c.bin": 32 << 10}
 STATS_RE = (r"last transfer: (\d+) blocks, (\d+) gap ACKs \((\d+) repeated at a flight's end\), "
-            r"(\d+) ACKs after silence, (\d+) timeouts, (\d+) blocks dropped; round trip (\d+) us, "
+            r"(\d+) ACKs after silence, (\d+) timeouts, (\d+) blocks kept ahead of a gap, (\d+) "
+            r"dropped; round trip (\d+) us, "
             r"timeout (\d+) ms")
 
 
@@ -84,10 +85,12 @@ def load(m, name, digest, blksize, windowsize):
     stats = m.cmd("tftpopts --stats")
     st = re.search(STATS_RE, stats)
     assert st, stats
-    blocks, gaps, _, silences, timeouts = (int(x) for x in st.groups()[:5])
+    blocks, gaps, _, silences, timeouts, kept = (int(x) for x in st.groups()[:6])
     assert blocks == SIZES[name] // blksize + 1, stats
     if blocks >= 50:        # at 10 % loss both ways some frame of 100 is lost (p > 0.99999)
         assert gaps + silences + timeouts > 0, stats
+    if windowsize >= 64:    # blocks after a lost one in a big window are kept, not sent again
+        assert kept > 0, stats
     return (rate[-1] if rate else "?") + f" ({stats.splitlines()[-1]})"
 
 
@@ -176,7 +179,7 @@ with_parametrize_servers = pytest.mark.parametrize("server", ["atftpd", "tftpd-h
 @with_parametrize_servers
 def test_lossy_loads(lab, lossy_root, tmp_path, builddir, server):
     """10 % loss + 5 % duplication + 5 % reordering both ways: a lease, and loads at
-    blksize 512 and 1468, windowsize 1 and 16, all byte-exact."""
+    blksize 512 and 1468, windowsize 1 and 16 (and 1024 from atftpd), all byte-exact."""
     root, digests = lossy_root
     if server == "dnsmasq":
         lab.start_dnsmasq(tftp_root=root, bootfile="a.bin")
@@ -187,8 +190,10 @@ def test_lossy_loads(lab, lossy_root, tmp_path, builddir, server):
         lab.start_dnsmasq(tftp_root=None, bootfile="a.bin", name="dnsmasq-dhcp")
         if server == "atftpd":
             lab.start_atftpd(root, verbose=5)
+            # windowsize 1024: atftpd 0.8 stops pacing its blocks from 1001 on
+            # (docs/servers.md); blocks that come ahead of a gap are kept.
             combos = [("a.bin", 1468, 16), ("a.bin", 512, 16), ("b.bin", 1468, 1),
-                      ("b.bin", 512, 1)]
+                      ("b.bin", 512, 1), ("a.bin", 1468, 1024)]
         else:
             lab.start_tftpd_hpa(root)
             combos = [("a.bin", 1468, 16), ("a.bin", 512, 1)]
@@ -213,7 +218,7 @@ def test_corrupted_wire(lab, lossy_root, tmp_path, builddir):
     # tftpopts refuses what it cannot ask for and keeps the settings.
     assert "tftpopts: blksize 1468 windowsize 16" in m.cmd("tftpopts")
     assert "Error: --blksize=100: a number from 512 to 1468" in m.cmd("tftpopts --blksize=100")
-    assert "Error: --windowsize=65: a number from 1 to 64" in m.cmd("tftpopts --windowsize=65")
+    assert "Error: --windowsize=1025: a number from 1 to 1024" in m.cmd("tftpopts --windowsize=1025")
     assert "tftpopts: blksize 1468 windowsize 16" in m.cmd("tftpopts")
     report = []
     try:

@@ -21,6 +21,7 @@ static size_t sent_head, sent_count, sent_total;   /* ring: oldest at sent_head 
 static struct fake_frame rxq[FAKE_RX_MAX];
 static size_t rx_head, rx_count;
 static void (*responder)(const uint8_t *frame, size_t len);
+static void (*idle_fn)(void);
 static bool auto_arp;
 static bool abort_flag;
 static int tx_error;
@@ -36,6 +37,7 @@ void fake_net_reset(void)
 	sent_head = sent_count = sent_total = 0;
 	rx_head = rx_count = 0;
 	responder = NULL;
+	idle_fn = NULL;
 	auto_arp = false;
 	abort_flag = false;
 	tx_error = 0;
@@ -161,8 +163,15 @@ int netdev_transmit(const void *frame, size_t len)
 	return 0;
 }
 
+void fake_net_set_idle(void (*fn)(void))
+{
+	idle_fn = fn;
+}
+
 static int fake_poll(void *buf)
 {
+	if (!rx_count && idle_fn)
+		idle_fn();
 	if (!rx_count || rxq[rx_head].due_us > now_us)
 		return 0;
 	struct fake_frame *f = &rxq[rx_head];

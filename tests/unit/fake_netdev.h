@@ -37,6 +37,9 @@ void fake_net_clear_sent(void);
 /* Called synchronously from netdev_transmit() with each frame: a test acts as a server by
  * calling fake_net_inject() with its replies (never call into the stack from here). */
 void fake_net_set_responder(void (*fn)(const uint8_t *frame, size_t len));
+/* Called from netdev_rx() whenever nothing waits to be received: a test acts as a server that
+ * sends on its own pace (a frame per call, say) by calling fake_net_inject() from it. */
+void fake_net_set_idle(void (*fn)(void));
 /* Answer every ARP request (for any IP) with fake_peer_mac. */
 void fake_net_auto_arp(bool on);
 /* Make netdev_transmit() return rc (0: succeed) without recording the frame. */

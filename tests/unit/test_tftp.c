@@ -20,6 +20,8 @@ static struct {
 	bool no_tsize;                /* leave tsize out of the OACK */
 	bool silent;
 	bool refuse_utimeout;         /* answer a request with utimeout with ERROR 8 (tftpd-hpa) */
+	bool grant_utimeout;          /* grant the utimeout asked for (tftpd-hpa) */
+	int lose_rrqs;                /* ignore this many requests */
 	uint16_t error_code;          /* answer the RRQ with this ERROR (when error_msg) */
 	const char *error_msg;
 	const uint8_t *oack;          /* a verbatim OACK body (after the opcode) */
@@ -28,13 +30,14 @@ static struct {
 	int lose_acks_resend;         /* ... and resend the window as if the server timed out */
 	/* flight(from): send the window starting at block from; returns true when done itself */
 	bool (*flight)(uint64_t from);
+	void (*ack_fn)(uint16_t block);   /* takes the ACKs instead of on_ack (NULL: on_ack) */
 
 	/* state */
 	int rrqs;
 	char rrq_file[256];
 	char rrq_opts[256];           /* "name=value " pairs, in order */
 	uint16_t bs, ws;
-	uint64_t nblocks, acked;
+	uint64_t nblocks, acked, max_sent;
 	uint16_t client_port;
 	bool finished;
 	int acks;
@@ -75,6 +78,7 @@ static void send_block_from(uint32_t ip, uint16_t port, uint64_t k)
 	size_t n = block_len(k);
 	uint64_t off = (k - 1) * ts.bs;
 
+	ts.max_sent = MAX(ts.max_sent, k);
 	put_be16(pkt, 3);
 	put_be16(pkt + 2, (uint16_t)k);
 	for (size_t i = 0; i < n; i++)
@@ -116,6 +120,10 @@ static void on_rrq(const uint8_t *p, size_t n)
 	ts.rrqs++;
 	if (ts.silent)
 		return;
+	if (ts.lose_rrqs > 0) {
+		ts.lose_rrqs--;
+		return;
+	}
 	strlcpy(ts.rrq_file, (const char *)p + pos, sizeof(ts.rrq_file));
 	pos += strlen((const char *)p + pos) + 1;
 	pos += strlen((const char *)p + pos) + 1;    /* mode */
@@ -165,6 +173,8 @@ static void on_rrq(const uint8_t *p, size_t n)
 		if (ask_tsize && !ts.no_tsize)
 			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "tsize%c%llu%c", 0,
 					       (unsigned long long)ts.file_len, 0);
+		if (ask_utimeout && ts.grant_utimeout)
+			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "utimeout%c10000%c", 0, 0);
 		if (ask_ws) {
 			ts.ws = ts.window ? ts.window : (uint16_t)ask_ws;
 			ol += (size_t)snprintf(oack + ol, sizeof(oack) - ol, "windowsize%c%u%c", 0, ts.ws, 0);
@@ -190,7 +200,7 @@ static void on_ack(uint16_t b)
 	}
 	ts.acks++;
 	uint16_t diff = (uint16_t)(b - (uint16_t)ts.acked);
-	if (diff > ts.ws)
+	if (diff > ts.ws && ts.acked + diff > ts.max_sent)
 		return;                               /* stale or nonsense */
 	if (b != 0 && ts.lose_acks > 0) {
 		ts.lose_acks--;
@@ -224,7 +234,7 @@ static void server(const uint8_t *frame, size_t len)
 		ts.client_port = u.sport;
 		on_rrq(u.data, u.len);
 	} else if (u.dport == TID && op == 4 && u.len == 4) {
-		on_ack(get_be16(u.data + 2));
+		(ts.ack_fn ? ts.ack_fn : on_ack)(get_be16(u.data + 2));
 	} else if (op == 5 && u.len >= 4) {
 		if (u.dport == TID) {
 			ts.errors++;
@@ -355,9 +365,9 @@ TEST(tftp_options_from_opts)
 	CHECK_EQ(len, 3000);
 
 	setup(3000);
-	o = (struct tftp_opts){ .blksize = 9000, .windowsize = 200 };    /* clamped */
+	o = (struct tftp_opts){ .blksize = 9000, .windowsize = 5000 };    /* clamped */
 	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
-	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=1 utimeout=10000 windowsize=64 ");
+	CHECK_STR(ts.rrq_opts, "blksize=1468 tsize=0 timeout=1 utimeout=10000 windowsize=1024 ");
 	CHECK_EQ(len, 3000);
 }
 
@@ -582,8 +592,8 @@ TEST(tftp_duplicates_and_late_blocks_ignored)
 	CHECK_ACKS(0, 4, 8, 11);
 }
 
-/* Window 8: the first flight arrives as 1 2 3 5 4 6 7 8: the client re-ACKs 4 (its last
- * in-order block) and the server goes on from 5. */
+/* Window 8: the first flight arrives as 1 2 3 5 4 6 7 8: block 5, come early, is kept, so the
+ * client has the whole window when 4 fills the hole and only acknowledges its end. */
 static bool reorder_flight(uint64_t from)
 {
 	static bool once;
@@ -600,7 +610,9 @@ TEST(tftp_reordered_window_reacks)
 {
 	setup(8 * 20);                          /* 21 blocks, the last empty */
 	fetch_scripted(reorder_flight, 8, 160);
-	CHECK_ACKS(0, 4, 12, 20, 21);
+	CHECK_ACKS(0, 8, 16, 21);
+	CHECK_EQ(tftp_last_stats.kept, 1);
+	CHECK_EQ(tftp_last_stats.dropped, 0);
 }
 
 /* Block 3 of the first flight is lost: the client re-ACKs 2 on seeing 4, once. */
@@ -979,16 +991,17 @@ TEST(tftp_gap_then_whole_windows)
 	CHECK_ACKS(0, 3, 11, 19, 21);
 }
 
-/* atftpd 0.8: it takes one gap ACK per flight and ignores a second, then waits at the flight's
- * end. Block 3 is lost (ACK 2 restarts the flight at 3, to block 10), then block 6 in that
- * flight (ACK 5 is ignored the first time; the blocks come 1 ms apart, so each gap's ACK goes
- * out before its flight's end is there). Block 10, the flight's end, arriving with the hole at 6
- * open makes the client repeat ACK 5 at once: no timeout is waited. */
-static void paced_window_without(uint64_t from, uint64_t lost)
+/* atftpd 0.8: it takes the first ACK that comes during a flight and ignores the rest, then
+ * waits at the flight's end. Blocks 3 and 6 are lost (ACK 2 restarts the flight at 3, to block
+ * 10; 4, 5, 7 and 8 are kept), then 6 again in that flight (ACK 5 is ignored the first time;
+ * the blocks come 1 ms apart, so each gap's ACK goes out before its flight's end is there).
+ * Block 10, the flight's end, arriving with the hole at 6 open makes the client repeat ACK 5 at
+ * once: no timeout is waited. */
+static void paced_window_without(uint64_t from, uint64_t lost, uint64_t lost2)
 {
 	fake_net_rx_pace(1000);
 	for (uint64_t k = from; k < from + 8; k++)
-		if (k != lost)
+		if (k != lost && k != lost2)
 			send_block(k);
 	fake_net_rx_pace(0);
 }
@@ -997,8 +1010,12 @@ static bool one_gap_ack_per_flight(uint64_t from)
 {
 	static int from1, from3, from6;
 
-	if ((from == 1 && !from1++) || (from == 3 && !from3++)) {
-		paced_window_without(from, from == 1 ? 3 : 6);
+	if (from == 1 && !from1++) {
+		paced_window_without(from, 3, 6);
+		return true;
+	}
+	if (from == 3 && !from3++) {
+		paced_window_without(from, 6, 0);
 		return true;
 	}
 	return from == 6 && !from6++;           /* the second gap ACK of the flight: ignored */
@@ -1019,7 +1036,8 @@ TEST(tftp_flight_end_repeats_gap_ack)
 	CHECK_EQ(tftp_last_stats.flight_end_acks, 1);
 	CHECK_EQ(tftp_last_stats.silence_acks, 0);
 	CHECK_EQ(tftp_last_stats.timeouts, 0);
-	CHECK(tftp_last_stats.dropped >= 8);    /* 4-8 of the first flight, 7-10 of the second */
+	CHECK_EQ(tftp_last_stats.kept, 6);      /* 4 5 7 8 of the first flight, 9 10 of the second */
+	CHECK_EQ(tftp_last_stats.dropped, 8);   /* 4 5 7 8 of the second, 7-10 of the third */
 }
 
 /* A server that, after a gap's ACK, resends only to the end of the window it had started and
@@ -1135,6 +1153,27 @@ TEST(tftp_oack_utimeout)
 	CHECK_EQ(ts.error_rx_code, 8);
 }
 
+/* tftpd-hpa grants utimeout 10 ms and gives up after about six of those without an ACK. The
+ * request is lost once (so its round trip is not timed), then the first data ACK: the client
+ * repeats it after the granted 10 ms, not after RFC 6298's first second, which would come long
+ * after tftpd-hpa has given up. */
+TEST(tftp_granted_utimeout_sets_first_timeout)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 1 };
+	int64_t len;
+
+	setup(512 * 5 + 1);
+	ts.grant_utimeout = true;
+	ts.lose_rrqs = 1;
+	ts.lose_acks = 1;
+	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
+	CHECK_EQ(len, 512 * 5 + 1);
+	CHECK_EQ(ts.rrqs, 2);
+	CHECK_EQ(ts.ack_log[1], 1);
+	CHECK_EQ(ts.ack_log[2], 1);             /* the lost one again ... */
+	CHECK(ts.ack_ms[2] - ts.ack_ms[1] < 40);   /* ... after about 10 ms */
+}
+
 /* A server refusing the whole request over utimeout (tftpd-hpa with a value it will not
  * take): the client asks again without timeout/utimeout and the transfer works. */
 TEST(tftp_refused_timeouts_asked_again)
@@ -1207,4 +1246,211 @@ TEST(tftp_zero_length_file)
 	CHECK_EQ(fetch(NULL, 1000, &len, &size), 0);
 	CHECK_EQ(len, 0);
 	CHECK_EQ(size, 0);
+}
+
+/* ---- a server with atftpd 0.8's window rules, sending on its own pace --------------------- */
+
+/* It sends one block each time the client finds nothing to receive; between blocks it takes
+ * the first ACK that came during a flight and ignores the rest until the flight's end, where it
+ * waits (its timer: a second) for an ACK, which it always takes; an ACK it takes starts a new
+ * flight after the block acknowledged. Blocks and ACKs are lost at random (seeded). */
+static struct {
+	uint32_t seed;
+	unsigned loss_pct;
+	bool started, waiting, eof_seen;
+	uint64_t last_ackd, next_send, wait_since_ms;
+	unsigned wb, iwa;
+	uint16_t pending[64];
+	int npending;
+	uint16_t last_ack;
+	uint64_t sent, timeouts, taken, ignored;
+} at;
+
+static bool at_lost(void)
+{
+	at.seed = at.seed * 1103515245u + 12345u;
+	return (at.seed >> 16) % 100 < at.loss_pct;
+}
+
+/* An ACK the server reads: taken, or ignored as old or as the second of a flight. */
+static bool at_take(uint16_t n, bool in_flight)
+{
+	uint16_t diff = (uint16_t)(n - (uint16_t)at.last_ackd);
+
+	if (in_flight)
+		at.iwa++;
+	if (diff >= 0x8000 || (in_flight && at.iwa > 1)) {
+		at.ignored++;
+		return false;
+	}
+	at.taken++;
+	at.last_ackd += diff;
+	if (at.last_ackd < ts.nblocks)
+		at.eof_seen = false;
+	if (at.last_ackd >= ts.nblocks) {
+		ts.finished = true;
+		return true;
+	}
+	at.next_send = at.last_ackd + 1;
+	at.wb = 0;
+	at.waiting = false;
+	return true;
+}
+
+static uint16_t at_pop(void)
+{
+	uint16_t n = at.pending[0];
+
+	memmove(at.pending, at.pending + 1, (size_t)--at.npending * sizeof(at.pending[0]));
+	return n;
+}
+
+static void atftpd_step(void)
+{
+	if (!at.started || ts.finished)
+		return;
+	if (at.waiting) {
+		if (at.npending) {
+			uint16_t n = at_pop();
+			at.iwa = 0;
+			at_take(n, false);
+		} else if (fake_time_now_ms() - at.wait_since_ms > 1000) {
+			at.timeouts++;                /* resend the flight after the last ACK taken */
+			at.next_send = at.last_ackd + 1;
+			at.wb = 0;
+			at.waiting = false;
+		}
+		return;
+	}
+	while (at.npending)                       /* one poll per packet, until one is taken */
+		if (at_take(at_pop(), true))
+			break;
+	if (ts.finished)
+		return;
+	at.sent++;
+	if (!at_lost())
+		send_block(at.next_send);
+	if (at.next_send == ts.nblocks)
+		at.eof_seen = true;
+	at.next_send++;
+	if (++at.wb >= ts.ws || at.eof_seen) {
+		at.waiting = true;
+		at.wait_since_ms = fake_time_now_ms();
+	}
+}
+
+/* An ACK reaches the model (the first, ACK 0, starts the transfer), unless lost. */
+static void atftpd_on_ack(uint16_t n)
+{
+	if (ts.acks < (int)ARRAY_SIZE(ts.ack_log))
+		ts.ack_log[ts.acks] = n;
+	ts.acks++;
+	at.last_ack = n;
+	if (!at.started) {
+		if (n == 0) {
+			at.started = true;
+			at.next_send = 1;
+		}
+		return;
+	}
+	if (!at_lost() && at.npending < (int)ARRAY_SIZE(at.pending))
+		at.pending[at.npending++] = n;
+}
+
+/* nblocks blocks of 8 bytes (the last shorter) from the atftpd model with window ws. */
+static void fetch_from_atftpd_model(uint64_t nblocks, uint16_t ws, unsigned loss_pct)
+{
+	struct tftp_opts o = { .blksize = 8, .windowsize = ws };
+	uint64_t file_len = 8 * (nblocks - 1) + 3;
+	int64_t len = -1;
+
+	setup(file_len);
+	memset(&at, 0, sizeof(at));
+	at.seed = 12345;
+	at.loss_pct = loss_pct;
+	ts.ack_fn = atftpd_on_ack;
+	fake_net_set_idle(atftpd_step);
+	CHECK_EQ(fetch(&o, 1000, &len, NULL), 0);
+	CHECK_EQ(len, (int64_t)file_len);
+	CHECK_EQ(at.last_ack, (uint16_t)nblocks);    /* the client said it has it all */
+	printf("    %u%% loss, window %u: server sent %llu blocks for %llu (%llu timeouts, %llu ACKs "
+	       "taken, %llu ignored); client kept %u, dropped %u, gap ACKs %u, flight ends %u, "
+	       "silences %u, timeouts %u\n", loss_pct, ws, (unsigned long long)at.sent,
+	       (unsigned long long)nblocks, (unsigned long long)at.timeouts,
+	       (unsigned long long)at.taken, (unsigned long long)at.ignored, tftp_last_stats.kept,
+	       tftp_last_stats.dropped, tftp_last_stats.gap_acks, tftp_last_stats.flight_end_acks,
+	       tftp_last_stats.silence_acks, tftp_last_stats.timeouts);
+}
+
+/* A clean wire and a window of 1024 (atftpd's pacing is off from 1001 on): one ACK per flight,
+ * at its end, and every block sent once. */
+TEST(tftp_atftpd_model_big_window_clean)
+{
+	fetch_from_atftpd_model(5000, 1024, 0);
+	CHECK_EQ(at.sent, 5000);
+	CHECK_ACKS(0, 1024, 2048, 3072, 4096, 5000 & 0xffff);
+	CHECK_EQ(tftp_last_stats.kept, 0);
+	CHECK_EQ(tftp_last_stats.dropped, 0);
+}
+
+/* 5 % of blocks and ACKs lost: blocks that come ahead of a hole are kept, so each flight's
+ * re-sending of a hole fills it and the client moves on past what it has, and every flight's
+ * end is answered at once (no second waited on the server's timer). The figures it prints are
+ * what the model did (the server sent about 2.3 blocks per block of the file). */
+TEST(tftp_atftpd_model_big_window_lossy)
+{
+	fetch_from_atftpd_model(30000, 1024, 5);
+	CHECK(tftp_last_stats.kept > 1000);
+	CHECK(at.sent < 30000 * 4);
+	CHECK(at.timeouts <= 2);
+	/* The server resending blocks already kept (on its way to a hole) is no silence: without
+	 * that rule the client timed out over 300 times here. */
+	CHECK(tftp_last_stats.timeouts < 30);
+}
+
+/* The file's last (short) block comes while a hole before it is open: it is kept, and the file
+ * ends there once the hole fills; blocks beyond the ring's reach are dropped, not stored. */
+static bool short_block_ahead_flight(uint64_t from)
+{
+	static int calls;
+	if (from == 1 && calls++ == 0) {
+		send_block(1);
+		send_block(2);
+		send_block(4);
+		send_block(5);                  /* the last, 3 bytes */
+		send_block(4);                  /* again: already kept */
+		return true;
+	}
+	return false;
+}
+
+TEST(tftp_short_block_kept_ahead_of_a_hole)
+{
+	setup(8 * 4 + 3);                       /* 5 blocks, the last 3 bytes */
+	fetch_scripted(short_block_ahead_flight, 8, 35);
+	CHECK_ACKS(0, 2, 5);
+	CHECK_EQ(tftp_last_stats.kept, 2);
+	CHECK_EQ(tftp_last_stats.dropped, 3);   /* 4 again, then 4 and 5 resent after the gap */
+	CHECK_EQ(tftp_last_stats.blocks, 5);
+}
+
+/* A hostile server with a big window: blocks far past what the ring can hold (and a block
+ * numbered before the start) are dropped, never stored; the file still arrives whole. */
+static bool far_ahead_flight(uint64_t from)
+{
+	static int calls;
+	if (from == 1 && calls++ == 0) {
+		for (uint64_t k = 60; k < 200; k++)     /* the ring holds 128 blocks from block 1 */
+			send_block(k);
+		send_block(0xffff);                 /* "block -1" */
+	}
+	return false;
+}
+
+TEST(tftp_blocks_past_the_ring_dropped)
+{
+	setup(8 * 300 + 1);                     /* 301 blocks */
+	fetch_scripted(far_ahead_flight, 64, 8 * 300 + 1);
+	CHECK_EQ(tftp_last_stats.blocks, 301);
+	CHECK(tftp_last_stats.kept >= 60 && tftp_last_stats.kept <= 128 - 1);
 }
