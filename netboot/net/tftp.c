@@ -277,7 +277,13 @@ static int send_ack(struct tftp_conn *c)
 	c->since_ack = 0;
 	c->iat_skip = true;
 	c->timer_start = c->ack_at_ms = timer_ms();
-	return udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
+	int rc = udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
+	/* tftpd-hpa (the server that grants utimeout) never answers a repeated ACK (RFC 1350's
+	 * Sorcerer's Apprentice) and lock-step is all it does, so a lost ACK costs its whole
+	 * retransmission time: the ACK goes twice, and only losing both costs that. */
+	if (rc == 0 && c->server_rexmt_ms && c->window == 1)
+		rc = udp_send(c->server, c->lport, c->tid, pkt, sizeof(pkt));
+	return rc;
 }
 
 /* Ask for an acknowledgement of everything received so far: at once when the ring can take

@@ -21,6 +21,8 @@ static struct {
 	bool silent;
 	bool refuse_utimeout;         /* answer a request with utimeout with ERROR 8 (tftpd-hpa) */
 	bool grant_utimeout;          /* grant the utimeout asked for (tftpd-hpa) */
+	bool ignore_dup_acks;         /* answer no ACK twice (tftpd-hpa) */
+	bool took_ack;                /* (state: an ACK was answered) */
 	int lose_rrqs;                /* ignore this many requests */
 	uint16_t error_code;          /* answer the RRQ with this ERROR (when error_msg) */
 	const char *error_msg;
@@ -211,6 +213,9 @@ static void on_ack(uint16_t b)
 		send_flight(ts.acked + 1);
 		return;
 	}
+	if (ts.ignore_dup_acks && ts.took_ack && diff == 0)
+		return;                               /* tftpd-hpa: never answers a repeat */
+	ts.took_ack = true;
 	ts.acked += diff;
 	if (ts.acked >= ts.nblocks) {
 		ts.finished = true;
@@ -1164,14 +1169,41 @@ TEST(tftp_granted_utimeout_sets_first_timeout)
 
 	setup(512 * 5 + 1);
 	ts.grant_utimeout = true;
+	ts.ignore_dup_acks = true;
 	ts.lose_rrqs = 1;
-	ts.lose_acks = 1;
+	ts.lose_acks = 2;                       /* both copies of ACK 1 (below) */
 	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
 	CHECK_EQ(len, 512 * 5 + 1);
 	CHECK_EQ(ts.rrqs, 2);
-	CHECK_EQ(ts.ack_log[1], 1);
-	CHECK_EQ(ts.ack_log[2], 1);             /* the lost one again ... */
-	CHECK(ts.ack_ms[2] - ts.ack_ms[1] < 40);   /* ... after about 10 ms */
+	CHECK_EQ(ts.ack_log[2], 1);
+	CHECK_EQ(ts.ack_log[4], 1);             /* the lost one again ... */
+	CHECK(ts.ack_ms[4] - ts.ack_ms[2] < 40);   /* ... after about 10 ms */
+}
+
+/* tftpd-hpa never answers a repeated ACK, so a lost ACK would cost its whole retransmission
+ * time: to a server that grants utimeout, in lock-step, every ACK goes twice, and losing one
+ * copy costs nothing. */
+TEST(tftp_acks_doubled_for_tftpd_hpa)
+{
+	struct tftp_opts o = { .blksize = 512, .windowsize = 1 };
+	int64_t len;
+
+	setup(512 * 5 + 1);                     /* 6 blocks */
+	ts.grant_utimeout = true;
+	ts.ignore_dup_acks = true;
+	ts.lose_acks = 1;                       /* one copy of ACK 1 */
+	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
+	CHECK_EQ(len, 512 * 5 + 1);
+	CHECK_EQ(ts.acks, 2 * 7);               /* ACK 0-6, each twice */
+	for (int i = 0; i < 14; i++)
+		CHECK_EQ(ts.ack_log[i], i / 2);
+	CHECK_EQ(tftp_last_stats.timeouts, 0);  /* no wait for a timer */
+	CHECK_EQ(tftp_last_stats.silence_acks, 0);
+
+	/* Not to a server that did not grant utimeout (atftpd answers a repeated ACK). */
+	setup(512 * 5 + 1);
+	CHECK_EQ(fetch(&o, 100000, &len, NULL), 0);
+	CHECK_EQ(ts.acks, 7);
 }
 
 /* A server refusing the whole request over utimeout (tftpd-hpa with a value it will not
