@@ -426,77 +426,62 @@ static void take_error(struct tftp_conn *c, const uint8_t *p, size_t n)
 	c->progress = true;
 }
 
-/* One DATA packet from our peer. */
-static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, size_t n)
+/* A block other than the next in order (b: its number, 0 when from before the file's start). */
+static void take_out_of_order(struct tftp_conn *c, uint64_t b, bool behind, const uint8_t *p,
+			      size_t n)
 {
-	uint16_t ahead = (uint16_t)(block - (uint16_t)c->next);
-	bool behind = ahead >= 0x8000;
-	uint64_t back = 0x10000u - ahead;
-	/* The block's number counting from 1 without wrap (0: from before the file's start). */
-	uint64_t b = !behind ? c->next + ahead : c->next > back ? c->next - back : 0;
-
-	if (b && b == c->flight_end)
-		c->server_waiting = true;         /* the server's flight ends here: it waits */
-	c->since_ack++;
-	if (c->sample_at && b > c->acked) {
-		/* The answer to a timed ACK is the block after it; any later one means that was
-		 * lost, and timing whatever comes later would count the loss as wire. */
-		if (b == c->acked + 1)
-			rtt_sample(c);
-		else
-			c->sample_at = 0;
+	/* A block ahead of `next` (by less than half the number space) means blocks were lost:
+	 * keep it for when the hole fills and acknowledge the last in-order block at once (RFC
+	 * 7440 section 4). An old block while nothing new has come since our last ACK means that
+	 * ACK was lost - unless it came sooner than half a timeout after that ACK: then it
+	 * crossed it, and answering it would start the Sorcerer's Apprentice (RFC 1350) with a
+	 * server that answers duplicate ACKs. Either way, answer once until there is progress. */
+	bool kept = !behind && !c->done && n <= c->blksize && b - c->rd_block < c->slots &&
+		    !c->slot_len[slot_of(c, b)];
+	c->iat_skip = true;                   /* the next in-order block is no spacing sample */
+	if (kept) {
+		ring_put(c, b, p, n);
+		tftp_last_stats.kept++;
+	} else {
+		tftp_last_stats.dropped++;
 	}
-	if (ahead != 0) {
-		/* A gap (ahead < half the space) means blocks were lost: keep this one for when
-		 * the hole fills and acknowledge the last in-order block at once (RFC 7440 section
-		 * 4). An old block while nothing new has come since our last ACK means that ACK was
-		 * lost - unless it came sooner than half a timeout after that ACK: then it crossed
-		 * it, and answering it would start the Sorcerer's Apprentice (RFC 1350) with a
-		 * server that answers duplicate ACKs. Either way, answer once until there is
-		 * progress. */
-		bool kept = !behind && !c->done && n <= c->blksize && b - c->rd_block < c->slots &&
-			    !c->slot_len[slot_of(c, b)];
-		c->iat_skip = true;               /* the next in-order block is no spacing sample */
-		if (kept) {
-			ring_put(c, b, p, n);
-			tftp_last_stats.kept++;
-		} else {
-			tftp_last_stats.dropped++;
+	/* A server resending what we have (before it comes to the hole) is no silence, for
+	 * as long as one flight may last: it cannot keep us waiting longer than that. */
+	if (c->since_ack <= c->window) {
+		uint64_t now_ms = timer_us() / 1000;
+		if (now_ms - c->timer_start >= silence_ms(c) / 2) {
+			c->timer_start = now_ms;      /* (ends the wait now and then, not per block) */
+			c->alive = true;
 		}
-		/* A server resending what we have (before it comes to the hole) is no silence, for
-		 * as long as one flight may last: it cannot keep us waiting longer than that. */
-		if (c->since_ack <= c->window) {
-			uint64_t now_ms = timer_us() / 1000;
-			if (now_ms - c->timer_start >= silence_ms(c) / 2) {
-				c->timer_start = now_ms;  /* (ends the wait now and then, not per block) */
-				c->alive = true;
-			}
-		}
-		if (c->server_waiting && !c->ack_deferred && !c->done &&
-		    (c->reacked || c->next - 1 > c->acked)) {
-			/* The flight ended with a hole still open, or on a block we already have:
-			 * say where we are now, to a server waiting at the flight's end, which takes
-			 * it and starts a new flight after it. Timed when it says something new
-			 * (Karn): with big windows nearly every ACK is one of these. */
-			if (!c->ack_due)
-				tftp_last_stats.flight_end_acks++;
-			c->ack_due = true;
-			c->ack_timed = c->next - 1 > c->acked;
-			c->sample_at = 0;
-			return;
-		}
-		if (c->reacked || c->ack_deferred)
-			return;
-		if (behind && (c->next - 1 != c->acked ||
-			       timer_ms() - c->ack_at_ms < rto_estimate(c) / 2))
-			return;
-		c->reacked = true;
+	}
+	if (c->server_waiting && !c->ack_deferred && !c->done &&
+	    (c->reacked || c->next - 1 > c->acked)) {
+		/* The flight ended with a hole still open, or on a block we already have:
+		 * say where we are now, to a server waiting at the flight's end, which takes
+		 * it and starts a new flight after it. Timed when it says something new
+		 * (Karn): with big windows nearly every ACK is one of these. */
+		if (!c->ack_due)
+			tftp_last_stats.flight_end_acks++;
 		c->ack_due = true;
+		c->ack_timed = c->next - 1 > c->acked;
 		c->sample_at = 0;
-		if (!behind)
-			tftp_last_stats.gap_acks++;
 		return;
 	}
+	if (c->reacked || c->ack_deferred)
+		return;
+	if (behind && (c->next - 1 != c->acked ||
+		       timer_ms() - c->ack_at_ms < rto_estimate(c) / 2))
+		return;
+	c->reacked = true;
+	c->ack_due = true;
+	c->sample_at = 0;
+	if (!behind)
+		tftp_last_stats.gap_acks++;
+}
+
+/* The next block in order (b == next): to the reader or the ring, then what it makes due. */
+static void take_in_order(struct tftp_conn *c, uint64_t b, const uint8_t *p, size_t n)
+{
 	if (c->done || n > c->blksize || b - c->rd_block >= c->slots)
 		return;                           /* no room (the server overran the window) */
 
@@ -537,6 +522,32 @@ static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, siz
 		c->ack_timed = true;
 		want_ack(c);
 	}
+}
+
+/* One DATA packet from our peer. */
+static void take_data(struct tftp_conn *c, uint16_t block, const uint8_t *p, size_t n)
+{
+	uint16_t ahead = (uint16_t)(block - (uint16_t)c->next);
+	bool behind = ahead >= 0x8000;
+	uint64_t back = 0x10000u - ahead;
+	/* The block's number counting from 1 without wrap (0: from before the file's start). */
+	uint64_t b = !behind ? c->next + ahead : c->next > back ? c->next - back : 0;
+
+	if (b && b == c->flight_end)
+		c->server_waiting = true;         /* the server's flight ends here: it waits */
+	c->since_ack++;
+	if (c->sample_at && b > c->acked) {
+		/* The answer to a timed ACK is the block after it; any later one means that was
+		 * lost, and timing whatever comes later would count the loss as wire. */
+		if (b == c->acked + 1)
+			rtt_sample(c);
+		else
+			c->sample_at = 0;
+	}
+	if (ahead != 0)
+		take_out_of_order(c, b, behind, p, n);
+	else
+		take_in_order(c, b, p, n);
 }
 
 static void tftp_rx(void *ctx, uint32_t src_ip, uint16_t src_port, uint32_t dst_ip,
