@@ -129,6 +129,13 @@ static bool ring_room_for_window(const struct tftp_conn *c)
 	return c->next - c->rd_block + c->window <= c->slots;
 }
 
+/* The reader is done with block rd_block (held in the ring or never put there). */
+static void ring_pop(struct tftp_conn *c)
+{
+	c->rd_block++;
+	c->rd_slot = c->rd_slot + 1 == c->slots ? 0 : c->rd_slot + 1;
+}
+
 /* Put block b (n bytes) in its slot. */
 static void ring_put(struct tftp_conn *c, uint64_t b, const uint8_t *p, size_t n)
 {
@@ -168,8 +175,7 @@ static size_t ring_take(struct tftp_conn *c, uint8_t *buf, size_t len)
 		if (c->rd_off == blen) {
 			c->slot_len[s] = 0;
 			c->rd_off = 0;
-			c->rd_block++;
-			c->rd_slot = s + 1 == c->slots ? 0 : s + 1;
+			ring_pop(c);
 		}
 	}
 	return got;
@@ -188,6 +194,13 @@ static unsigned rto_estimate(const struct tftp_conn *c)
 					  : TFTP_RTO_INIT_MS;
 	uint64_t ms = (c->srtt_us + 4ull * c->rttvar_us + 999) / 1000;
 	return (unsigned)MIN(MAX(ms, (uint64_t)TFTP_RTO_MIN_MS), (uint64_t)TFTP_RTO_MAX_MS);
+}
+
+/* Time the answer to the packet just sent (a request, or an ACK sent once: Karn). */
+static void time_answer(struct tftp_conn *c)
+{
+	c->sample_at = timer_us();
+	c->sample_away = c->away_us;
 }
 
 /* The answer to a timed packet arrived: one round-trip sample (RFC 6298 2.2/2.3). */
@@ -319,8 +332,10 @@ static int flush(struct tftp_conn *c)
 		c->ack_timed = false;
 		rc = send_ack(c);
 		/* Time only an ACK that asks for new data and is not a repeat (Karn). */
-		c->sample_at = timed && !c->done ? timer_us() : 0;
-		c->sample_away = c->away_us;
+		if (timed && !c->done)
+			time_answer(c);
+		else
+			c->sample_at = 0;
 	}
 	return rc;
 }
@@ -493,8 +508,7 @@ static void take_in_order(struct tftp_conn *c, uint64_t b, const uint8_t *p, siz
 		c->dst_got += direct;
 	}
 	if (direct == n && c->rd_block == c->next) {
-		c->rd_block++;                    /* the reader has it all: no slot */
-		c->rd_slot = c->rd_slot + 1 == c->slots ? 0 : c->rd_slot + 1;
+		ring_pop(c);                      /* the reader has it all: no slot */
 	} else {
 		ring_put(c, b, p, n);
 		if (direct)
@@ -668,8 +682,7 @@ static int wait_step(struct tftp_conn *c)
 			c->server_waiting = true;
 			tftp_last_stats.silence_acks++;
 			rc = send_ack(c);
-			c->sample_at = timer_us();        /* a new number: its answer times the wire */
-			c->sample_away = c->away_us;
+			time_answer(c);                   /* a new number: its answer times the wire */
 			return rc < 0 ? (c->err = rc) : 0;
 		}
 		if (++c->tries >= TFTP_TRIES)
@@ -824,8 +837,7 @@ int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	/* Only now: the send may have waited seconds for ARP, and a timer started before it would
 	 * resend the request at once (a server then runs two transfers to the same port). */
 	c->timer_start = c->quiet_since = timer_ms();
-	c->sample_at = timer_us();
-	c->sample_away = c->away_us;
+	time_answer(c);
 	while (!c->answered && !c->err)
 		wait_step(c);
 	if (c->err) {
