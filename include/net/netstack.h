@@ -59,6 +59,21 @@ int udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *
 /* A fresh local port from the dynamic range (49152..65535). */
 uint16_t udp_ephemeral_port(void);
 void udp_receive(uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len);
+/* Hand one datagram's payload (already verified) to the binding of dst_port, if any. */
+void udp_deliver(uint32_t src, uint16_t src_port, uint32_t dst, uint16_t dst_port,
+		 const uint8_t *data, size_t len);
+
+/* Another way to move datagrams than osprey's IPv4 over a NIC driver: the PXE ROM's UDP API
+ * while no driver runs the NIC. While one is set, udp_send goes through its send and net_poll
+ * through its poll (which hands what arrived to udp_deliver and returns how many, or -E_*). */
+struct udp_carrier {
+	int (*send)(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *data,
+		    size_t len);
+	int (*poll)(void);
+};
+/* Set (or with NULL clear) the carrier; whoever sets it makes sure no NIC driver runs. */
+void udp_set_carrier(const struct udp_carrier *c);
+const struct udp_carrier *udp_get_carrier(void);
 
 /* ---- DHCP ----------------------------------------------------------------------------- */
 /* Configure netconf by DHCP (DISCOVER/OFFER/REQUEST/ACK), or plain BOOTP when bootp is true.

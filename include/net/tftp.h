@@ -8,6 +8,7 @@
 #define TFTP_PORT 69
 #define TFTP_DEFAULT_BLKSIZE 1468   /* largest that fits one Ethernet frame: 1500-20-8-4 */
 #define TFTP_DEFAULT_WINDOW 16
+#define TFTP_ROM_WINDOW 8           /* the default through the PXE ROM's UDP API */
 #define TFTP_MAX_WINDOW 1024
 
 struct tftp_opts {

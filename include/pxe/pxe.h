@@ -18,6 +18,8 @@
 #define PXENV_UNDI_ISR 0x0014
 #define PXENV_UDP_OPEN 0x0030
 #define PXENV_UDP_CLOSE 0x0031
+#define PXENV_UDP_READ 0x0032
+#define PXENV_UDP_WRITE 0x0033
 #define PXENV_TFTP_OPEN 0x0020
 #define PXENV_TFTP_CLOSE 0x0021
 #define PXENV_TFTP_READ 0x0022
@@ -121,6 +123,28 @@ struct pxenv_undi_isr {
 	uint8_t prot_type, pkt_type;
 } __attribute__((packed));
 
+/* The UDP API (PXE 2.1, 3.4): addresses and ports in network byte order. */
+struct pxenv_udp_open {
+	uint16_t status;
+	uint8_t src_ip[4];
+} __attribute__((packed));
+
+struct pxenv_udp_write {
+	uint16_t status;
+	uint8_t ip[4], gw[4];
+	uint16_t src_port, dst_port, buffer_size;
+	uint32_t buffer;        /* segment:offset */
+} __attribute__((packed));
+
+/* Non-blocking: no datagram waiting is a failure with PXENV_STATUS_FAILURE. dest_ip and d_port
+ * filter when non-zero; the ROM fills in all four on success. */
+struct pxenv_udp_read {
+	uint16_t status;
+	uint8_t src_ip[4], dest_ip[4];
+	uint16_t s_port, d_port, buffer_size;
+	uint32_t buffer;        /* segment:offset */
+} __attribute__((packed));
+
 struct pxenv_tftp_open {
 	uint16_t status;
 	uint8_t server_ip[4], gateway_ip[4];
@@ -181,6 +205,12 @@ uint32_t pxe_bang_segoff(void);
  * checked, then 40:13 (base memory) grown back over the stack's segments when they are one block
  * at its top. Idempotent (a failed unload is not retried); 0 or -E_* (and prints what failed). */
 int pxe_unload(void);
+
+/* osprey's UDP (and so its TFTP client) over the ROM's UDP API, for machines whose NIC osprey
+ * does not drive: the first get opens the ROM's UDP (PXENV_UDP_OPEN from ip, host order) and
+ * makes it the UDP carrier, the last put closes it. 0, or -E_* when the ROM has no UDP API. */
+int pxe_udp_get(uint32_t ip);
+void pxe_udp_put(void);
 
 /* Open path on server through the ROM's TFTP API into f (tftp_file.c picks it for (nd) when no
  * native driver runs the NIC). One file at a time: -E_BUSY while another is open. */

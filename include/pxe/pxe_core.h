@@ -84,4 +84,11 @@ void pxe_reclaimed(uint16_t *before_kib, uint16_t *after_kib);
 /* Forget everything (host tests). */
 void pxe_reset(void);
 
+/* The gateway to name to the ROM for dst (host order): netconf's, for a dst off our subnet; 0
+ * (the ROM routes by itself) on it. */
+uint32_t pxe_gateway_for(uint32_t dst);
+/* The bounce buffers UDP_READ writes a datagram into and UDP_WRITE reads one from (pxe_udp.c;
+ * the host tests' fake ROM uses them too). */
+extern uint8_t pxe_udp_rx[], pxe_udp_tx[];
+
 #endif

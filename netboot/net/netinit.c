@@ -221,11 +221,12 @@ int network_use_nic(int idx)
 	return 0;
 }
 
-/* ifconfig --driver=pxe: no osprey driver; files through the ROM's own TFTP API (tftp_file.c
- * picks it when net_dev is NULL). The ROM's API runs its boot NIC, so only that NIC's settings
- * stay valid: from another NIC the switch is refused. After a native driver had the NIC (the
- * ROM shut its UNDI down) pxe_reopen_nic gives it back; after undi, its UNDI_CLOSE does; then
- * the ROM's own stack is started on it again (pxe_restart_stack). */
+/* ifconfig --driver=pxe: no osprey driver; files through the ROM's own stack (tftp_file.c runs
+ * osprey's TFTP over the ROM's UDP API when net_dev is NULL). The ROM's API runs its boot NIC,
+ * so only that NIC's settings stay valid: from another NIC the switch is refused. After a
+ * native driver had the NIC (the ROM shut its UNDI down) pxe_reopen_nic gives it back; after
+ * undi, its UNDI_CLOSE does; then the ROM's own stack is started on it again
+ * (pxe_restart_stack). */
 static int use_rom_api(void)
 {
 	int cur = netdev_in_use(), boot = nic_boot_index(nic_list, nic_count, &nic_boot);
@@ -246,7 +247,7 @@ static int use_rom_api(void)
 	}
 	if ((rc = pxe_restart_stack(netconf.ip)) < 0)
 		return rc;
-	printf("NIC: none; files go through the PXE ROM's TFTP API\n");
+	printf("NIC: none; files go through the PXE ROM's UDP API\n");
 	return 0;
 }
 

@@ -12,11 +12,20 @@ static uint8_t rx_buf[NET_POLL_DEPTH][ETH_RXBUF_SIZE] __attribute__((aligned(4))
 static unsigned depth;
 
 /* Each nesting level gets its own buffer, so a handler that polls (e.g. udp_send -> ARP) does not
- * overwrite the frame its caller is still reading. Deeper nesting polls nothing. */
+ * overwrite the frame its caller is still reading. Deeper nesting polls nothing. A UDP carrier
+ * (the PXE ROM's UDP API) has one buffer and sends without waiting: it is polled unnested. */
 int net_poll(void)
 {
-	if (depth >= NET_POLL_DEPTH)
+	const struct udp_carrier *carrier = udp_get_carrier();
+
+	if (depth >= NET_POLL_DEPTH || (carrier && depth))
 		return 0;
+	if (carrier) {
+		depth++;
+		int n = carrier->poll();
+		depth--;
+		return n;
+	}
 	uint8_t *buf = rx_buf[depth];
 	int handled = 0;
 

@@ -1,6 +1,7 @@
-/* tftp_file.c: the file sources on the network: (nd), the boot server's files, read with
- * osprey's own TFTP client when a native driver runs the NIC, else through the PXE ROM's TFTP
- * API; and tftp://SERVER/path for any server by address. Each open file owns its connection. */
+/* tftp_file.c: the file sources on the network: (nd), the boot server's files, and
+ * tftp://SERVER/path for any server by address, read with osprey's own TFTP client: over
+ * osprey's driver, or when none runs the NIC over the PXE ROM's UDP API (the ROM's TFTP API
+ * only for a ROM without one). Each open file owns its connection. */
 #include "drivers/netdev.h"
 #include "files/file.h"
 #include "lib/errors.h"
@@ -38,17 +39,33 @@ static const struct file_ops native_tftp_ops = {
 	.read = native_read, .close = native_close,
 };
 
+/* A file over the ROM's UDP API holds it open until closed. */
+static void rom_udp_close(struct file *f)
+{
+	native_close(f);
+	pxe_udp_put();
+}
+
+static const struct file_ops rom_udp_tftp_ops = {
+	.read = native_read, .close = rom_udp_close,
+};
+
 /* The default window must fit what the NIC can buffer while we are busy: a burst larger than
  * its receive ring loses frames on every window (about 3/4 of it leaves room for stray frames).
- * A window set with `tftpopts` is asked for as it is: blocks a full ring drops come again
- * after the gap's ACK, and those after them are kept meanwhile. */
+ * Under the ROM's UDP API the ring is the ROM driver's, unknown: TFTP_ROM_WINDOW. A window set
+ * with `tftpopts` is asked for as it is: blocks a full ring drops come again after the gap's
+ * ACK, and those after them are kept meanwhile. */
 static const struct tftp_opts *window_opts(struct tftp_opts *o)
 {
-	uint16_t fit = net_dev->rx_frames ? (uint16_t)MAX(1, net_dev->rx_frames * 3 / 4) : 0;
-
 	*o = tftp_settings;
-	if (!o->windowsize)
-		o->windowsize = fit ? MIN(TFTP_DEFAULT_WINDOW, fit) : TFTP_DEFAULT_WINDOW;
+	if (o->windowsize)
+		return o;
+	if (!net_dev)
+		o->windowsize = TFTP_ROM_WINDOW;
+	else if (net_dev->rx_frames)
+		o->windowsize = (uint16_t)MIN(TFTP_DEFAULT_WINDOW, MAX(1, net_dev->rx_frames * 3 / 4));
+	else
+		o->windowsize = TFTP_DEFAULT_WINDOW;
 	return o;
 }
 
@@ -75,11 +92,26 @@ static int native_open(struct file *f, uint32_t server, const char *path)
 		keep_server_error();
 		return rc;
 	}
-	f->ops = &native_tftp_ops;
+	f->ops = net_dev ? &native_tftp_ops : &rom_udp_tftp_ops;
 	f->priv = conn;
 	f->size = size;
 	f->size_known = size != 0;
 	return 0;
+}
+
+/* No osprey driver: osprey's TFTP over the ROM's UDP API, which the file holds until closed; a
+ * ROM that refuses UDP_OPEN still has its TFTP API. */
+static int rom_open(struct file *f, uint32_t server, const char *path)
+{
+	int rc;
+
+	if (!pxe_present())
+		return -E_NONET;
+	if (pxe_udp_get(netconf.ip) < 0)
+		return pxe_tftp_open(f, server, path);
+	if ((rc = native_open(f, server, path)) < 0)
+		pxe_udp_put();
+	return rc;
 }
 
 /* (nd): the boot server's files, by whichever way the NIC is driven. */
@@ -91,11 +123,7 @@ static int nd_open(struct file *f, const struct file_name *n)
 		return -E_INVAL;
 	if (!netconf.server)
 		return -E_NONET;
-	if (net_dev)
-		return native_open(f, netconf.server, path);
-	if (pxe_present())
-		return pxe_tftp_open(f, netconf.server, path);
-	return -E_NONET;
+	return net_dev ? native_open(f, netconf.server, path) : rom_open(f, netconf.server, path);
 }
 
 FILE_SOURCE(nd_source) = {
@@ -117,11 +145,7 @@ static int tftp_url_open(struct file *f, const struct file_name *n)
 	}
 	if (n->port && n->port != TFTP_PORT)
 		return -E_NOTSUP;
-	if (net_dev)
-		return native_open(f, server, path);
-	if (pxe_present())
-		return pxe_tftp_open(f, server, path);
-	return -E_NONET;
+	return net_dev ? native_open(f, server, path) : rom_open(f, server, path);
 }
 
 FILE_SOURCE(tftp_url_source) = {

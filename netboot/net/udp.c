@@ -16,6 +16,7 @@ struct udp_binding {
 
 static struct udp_binding bindings[UDP_SLOTS];
 static uint16_t next_ephemeral;   /* 0 until first use */
+static const struct udp_carrier *carrier;
 
 static struct udp_binding *udp_find(uint16_t port)
 {
@@ -55,6 +56,16 @@ static uint16_t udp_checksum(uint32_t src, uint32_t dst, const uint8_t *dgram, s
 	return ip_checksum(dgram, len, pseudo);
 }
 
+void udp_set_carrier(const struct udp_carrier *c)
+{
+	carrier = c;
+}
+
+const struct udp_carrier *udp_get_carrier(void)
+{
+	return carrier;
+}
+
 int udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *data, size_t len)
 {
 	/* On the stack, not static: a receive handler may send while an outer send waits for ARP. */
@@ -62,6 +73,8 @@ int udp_send(uint32_t dst_ip, uint16_t src_port, uint16_t dst_port, const void *
 
 	if (len > UDP_PAYLOAD_MAX)
 		return -E_TOOBIG;
+	if (carrier)
+		return carrier->send(dst_ip, src_port, dst_port, data, len);
 	put_be16(dgram, src_port);
 	put_be16(dgram + 2, dst_port);
 	put_be16(dgram + 4, (uint16_t)(UDP_HLEN + len));
@@ -82,14 +95,20 @@ void udp_receive(uint32_t src, uint32_t dst, const uint8_t *pkt, size_t len)
 		return;
 	if (get_be16(pkt + 6) != 0 && udp_checksum(src, dst, pkt, ulen) != 0)
 		return;
-	uint16_t dport = get_be16(pkt + 2);
-	struct udp_binding *b = dport ? udp_find(dport) : NULL;
+	udp_deliver(src, get_be16(pkt), dst, get_be16(pkt + 2), pkt + UDP_HLEN, ulen - UDP_HLEN);
+}
+
+void udp_deliver(uint32_t src, uint16_t src_port, uint32_t dst, uint16_t dst_port,
+		 const uint8_t *data, size_t len)
+{
+	struct udp_binding *b = dst_port ? udp_find(dst_port) : NULL;
+
 	if (!b)
 		return;
 	/* Copy out: the handler may unbind (or rebind) its own slot. */
 	udp_rx_fn fn = b->fn;
 	void *ctx = b->ctx;
-	fn(ctx, src, get_be16(pkt), dst, pkt + UDP_HLEN, ulen - UDP_HLEN);
+	fn(ctx, src, src_port, dst, data, len);
 }
 
 uint16_t udp_ephemeral_port(void)

@@ -5,7 +5,7 @@
 #include "lib/errors.h"
 #include "files/file.h"
 #include "net/net.h"
-#include "pxe/pxe.h"
+#include "pxe/pxe_core.h"
 #include "services/timer.h"
 
 #define PACKET_SIZE 1432   /* fits a 1500-byte MTU with IP/UDP/TFTP headers */
@@ -25,22 +25,6 @@ static struct {
 	uint32_t server;
 	uint64_t got;                      /* bytes the ROM has handed us */
 } st;
-
-static void put_ip(uint8_t *dst, uint32_t ip)
-{
-	dst[0] = ip >> 24;
-	dst[1] = ip >> 16;
-	dst[2] = ip >> 8;
-	dst[3] = ip;
-}
-
-/* The ROM routes by itself; give it the gateway only for an off-subnet server. */
-static uint32_t gateway_for(uint32_t server)
-{
-	if (netconf.mask && (server & netconf.mask) == (netconf.ip & netconf.mask))
-		return 0;
-	return netconf.gateway;
-}
 
 static int set_name(char *dst, const char *path)
 {
@@ -96,8 +80,8 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 	memset(&pb, 0, sizeof(pb));
 	if ((rc = set_name(pb.fsize.filename, path)) < 0)
 		return rc;
-	put_ip(pb.fsize.server_ip, server);
-	put_ip(pb.fsize.gateway_ip, gateway_for(server));
+	put_be32(pb.fsize.server_ip, server);
+	put_be32(pb.fsize.gateway_ip, pxe_gateway_for(server));
 	rc = pxe_call(PXENV_TFTP_GET_FSIZE, &pb);
 	if (rc == 0) {
 		f->size = pb.fsize.file_size;
@@ -112,8 +96,8 @@ int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 
 	memset(&pb, 0, sizeof(pb));
 	set_name(pb.open.filename, path);
-	put_ip(pb.open.server_ip, server);
-	put_ip(pb.open.gateway_ip, gateway_for(server));
+	put_be32(pb.open.server_ip, server);
+	put_be32(pb.open.gateway_ip, pxe_gateway_for(server));
 	pb.open.port = 69 << 8;   /* network byte order */
 	pb.open.packet_size = PACKET_SIZE;
 	if ((rc = pxe_call(PXENV_TFTP_OPEN, &pb)) < 0)

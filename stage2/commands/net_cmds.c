@@ -167,9 +167,9 @@ static int cmd_ifconfig(int argc, char **argv)
 		if (rc == -E_NODEV && !strcmp(driver, "undi"))
 			return cmd_error(rc, "no PXE stack in memory for the undi driver");
 		if (rc == -E_NODEV && !strcmp(driver, NETWORK_ROM_API))
-			return cmd_error(rc, "no PXE stack in memory for its TFTP API");
+			return cmd_error(rc, "no PXE stack in memory to carry the files");
 		if (rc == -E_BUSY && !strcmp(driver, NETWORK_ROM_API))
-			return cmd_error(rc, "the PXE ROM's TFTP API runs only the PXE boot NIC, and "
+			return cmd_error(rc, "the PXE ROM's stack runs only the PXE boot NIC, and "
 					 "another NIC is in use (see ifconfig --list)");
 		if (rc == -E_NOTSUP)
 			return cmd_error(rc, "no driver '%s' for this NIC (see ifconfig --list)", driver);
@@ -229,8 +229,8 @@ COMMAND(ifconfig, CMD_MENU,
 	"devices found on PCI (driver, MAC, which is in use, which the PXE ROM booted from); "
 	"--nic switches to another of them (by the index --list shows or its PCI location) and "
 	"clears the settings (run dhcp next); --driver=undi runs the PXE boot NIC through the PXE "
-	"ROM's UNDI driver, --driver=pxe uses no osprey driver and reads files through the ROM's "
-	"TFTP API, --driver=NAME (e.g. e1000) takes it back with osprey's own driver "
+	"ROM's UNDI driver, --driver=pxe uses no osprey driver: osprey's TFTP runs over the ROM's "
+	"UDP API, --driver=NAME (e.g. e1000) takes it back with osprey's own driver "
 	"(the settings stay).", cmd_ifconfig);
 
 static int cmd_tftpserver(int argc, char **argv)

@@ -48,7 +48,8 @@ static int cmd_tftpopts(int argc, char **argv)
 COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N] [--stats]",
 	"Show or set the block size (512-1468; 512 asks for no blksize option) and window size "
 	"(1-1024; 1 asks for no windowsize option) osprey's TFTP client asks servers for. A server "
-	"may grant less; the default window is also capped to what the NIC can buffer. 1024 suits "
+	"may grant less; the default window is also capped to what the NIC can buffer (8 over the "
+	"PXE ROM's UDP API). 1024 suits "
 	"atftpd on a lossy wire. --stats: how the last transfer through osprey's TFTP client went "
 	"(gaps, silences, timeouts, blocks kept, round trip).",
 	cmd_tftpopts);

@@ -119,7 +119,7 @@ def test_chain_pxelinux_after_native_driver(machines, tftp_root, nic):
     for the UNDI API, so the ROM's implicit open on UDP_OPEN receives again. On rtl8139 the
     native driver's close puts back the C+ mode the ROM's driver set at its probe (the ROM
     does not set it again); without that PXELINUX hung before its first file, and the ROM's
-    TFTP API timed out. The same hand back serves `ifconfig --driver=pxe` (the ROM's TFTP
+    TFTP API timed out. The same hand back serves `ifconfig --driver=pxe` (the ROM's UDP
     API), and the native driver takes the NIC again after it. chainloader
     --option sets DHCP options 209 (config file) and 210 (path prefix) in the cached reply
     PXELINUX reads through osprey's PXE API front: ldlinux.c32 and the only config exist under
@@ -149,9 +149,9 @@ def test_chain_pxelinux_after_native_driver(machines, tftp_root, nic):
 
 
 def rom_api_and_back(m, nic):
-    """From osprey's native driver to the ROM's TFTP API and back: a file each way."""
+    """From osprey's native driver to the ROM's UDP API and back: a file each way."""
     out = m.cmd("ifconfig --driver=pxe")
-    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    assert out == "NIC: none; files go through the PXE ROM's UDP API", out
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
     out = m.cmd(f"ifconfig --driver={nic}")
     assert re.match(rf"NIC: {nic} \(.*\) at PCI 00:03\.0", out) and "Error" not in out, out

@@ -1,5 +1,5 @@
 """osprey.0 on a NIC with no native driver (e1000e): osprey runs it through the ROM's UNDI by
-default; `ifconfig --driver=pxe` leaves it to the ROM, whose TFTP API then carries the files; the
+default; `ifconfig --driver=pxe` leaves it to the ROM, whose UDP API then carries the files; the
 `pxe` command shows the stack; unloading it (by hand or before a kernel) reports each step and
 gives the stack's base memory back (40:13, seen through INT 12h)."""
 
@@ -19,10 +19,10 @@ def status(m):
 
 
 def use_rom_api(m):
-    """From the default (undi) to no osprey driver: files through the ROM's TFTP API."""
+    """From the default (undi) to no osprey driver: files through the ROM's UDP API."""
     assert parse_ifconfig(m.cmd("ifconfig")).get("driver", "").startswith("undi ("), "undi expected"
     out = m.cmd("ifconfig --driver=pxe")
-    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    assert out == "NIC: none; files go through the PXE ROM's UDP API", out
 
 
 def test_pxe_api_files_and_status(osprey):
@@ -67,7 +67,7 @@ def test_pxe_api_files_and_status(osprey):
     out = m.cmd("cat (nd)/hello.txt")
     assert "Error" in out, out
     out = m.cmd("ifconfig --driver=pxe")
-    assert out == "Error: no PXE stack in memory for its TFTP API", out
+    assert out == "Error: no PXE stack in memory to carry the files", out
 
 
 @pytest.mark.linux

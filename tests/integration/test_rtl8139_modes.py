@@ -1,8 +1,13 @@
 """The RTL8139 driver's two modes. QEMU's rtl8139 is an RTL8139C+, so the default build runs
 it in descriptor (C+) mode, which every other rtl8139 test exercises; the original
 receive-ring mode (every plain 8139) is tested here with a second build configured
---disable-rtl8139-cplus: under QEMU user networking (lock-step TFTP) and against atftpd with
-windowsize on a tap, where frames arrive in bursts from QEMU's I/O thread.
+--enable-rtl8139 --disable-rtl8139-cplus: under QEMU user networking (lock-step TFTP) and
+against atftpd with windowsize on a tap, where frames arrive in bursts from QEMU's I/O thread.
+
+That build has no other driver and no undi (what `./configure --enable-rtl8139` makes), so on
+an e1000 it leaves the NIC to the PXE ROM: the same atftpd lab checks that osprey's own TFTP
+client then runs over the ROM's UDP API (a window asked for, the server's error text, ESC
+ending the wait for a silent server, a kernel loaded).
 
 Marker: drivers.
 """
@@ -13,8 +18,10 @@ import subprocess
 
 import pytest
 
-from conftest import parse_ifconfig, sha256sum
-from netns import Lab, NetnsMachine, missing_tools, populate_root
+import time
+
+from conftest import ESC, T_LOAD, output_lines, parse_ifconfig, sha256sum, strip_ansi
+from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
 pytestmark = [pytest.mark.drivers]
 
@@ -59,6 +66,8 @@ def test_ring_mode_user_network(machines, ring_build, tftp_root, big_sha256):
 
 
 def test_ring_mode_windowed_atftpd(tmp_path, ring_build, fixtures_dir, big_sha256):
+    """Against atftpd in the lab: ring mode on the rtl8139, then the same osprey.0 on an e1000
+    (no driver in this build) over the PXE ROM's UDP API."""
     if os.geteuid() != 0:
         pytest.skip("needs root for network namespaces")
     missing = missing_tools("ip", "dnsmasq", "atftpd")
@@ -67,6 +76,8 @@ def test_ring_mode_windowed_atftpd(tmp_path, ring_build, fixtures_dir, big_sha25
     root = populate_root(str(tmp_path / "tftp"), {
         "osprey.0": str(ring_build / "osprey.0"),
         "big.bin": os.path.join(fixtures_dir, "big.bin"),
+        "vmlinuz": os.path.join(fixtures_dir, "vmlinuz"),
+        "hello.txt": os.path.join(fixtures_dir, "hello.txt"),
     })
     with Lab(tmp_path / "logs") as lab:
         lab.start_dnsmasq(tftp_root=None, bootfile="osprey.0", name="dnsmasq-dhcp")
@@ -85,3 +96,42 @@ def test_ring_mode_windowed_atftpd(tmp_path, ring_build, fixtures_dir, big_sha25
         assert big, atftpd.log()[-3000:]
         opts = dict(re.findall(r"(\w+) option -> (\d+)", big[-1]))
         assert int(opts.get("windowsize", "1")) > 1, opts
+        rom_udp_api(lab, tmp_path, atftpd)
+
+
+def rom_udp_api(lab, tmp_path, atftpd):
+    """The rtl8139-only osprey.0 on an e1000: the ROM keeps the NIC and osprey's TFTP runs over
+    its UDP API. atftpd's log shows the window osprey asks for there (8; the ROM's own TFTP
+    asks for none); a missing file brings atftpd's text; ESC ends the wait for an address
+    where nothing answers within seconds; a kernel loads after it all."""
+    silent = LAB_ADDR[:-2] + ".3"
+    lab.ip("addr", "add", f"{silent}/24", "dev", lab.bridge)
+    m = NetnsMachine("rom-udp-e1000", tmp_path / "logs", lab=lab, nic="e1000")
+    try:
+        m.start()
+        m.boot_to_prompt()
+        boot = strip_ansi(m.transcript())
+        assert re.search(r"NIC: the PXE boot NIC at PCI 00:03\.0 \(8086:100e\) has no driver "
+                         r"compiled in; files go through the PXE ROM", boot), boot[-2000:]
+        conf = parse_ifconfig(m.cmd("ifconfig"))
+        assert conf.get("driver", "").startswith("none (files through the PXE ROM)"), conf
+        assert m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1] == "hello from tftp"
+        out = m.cmd("cat (nd)/missing")
+        assert re.fullmatch(r"Error: \(nd\)/missing: file not found \(.+\)", out), out
+        t = time.monotonic()
+        m.sendline(f"cat tftp://{silent}/never")
+        time.sleep(3)
+        m.send(ESC)
+        out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
+        took = time.monotonic() - t
+        errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+        assert len(errors) == 1 and "canceled" in errors[0], out
+        assert took < 10, f"ESC took {took:.1f} s to end the wait"
+        out = m.cmd("kernel (nd)/vmlinuz console=ttyS0", timeout=T_LOAD)
+        assert "Error" not in out and "Linux kernel, boot protocol" in out, out
+    finally:
+        m.close()
+    hello = [t for t in re.split(r"(?m)^.*Serving ", atftpd.log()) if t.startswith("hello.txt ")]
+    assert hello, atftpd.log()[-3000:]
+    opts = dict(re.findall(r"(\w+) option -> (\d+)", hello[-1]))
+    assert opts.get("windowsize") == "8", opts

@@ -141,7 +141,7 @@ def test_lkrn_takes_first_nic(machines, builddir, tftp_root):
 def test_boot_nic_without_driver(machines, tftp_root):
     """The ROM booted from a NIC osprey has no native driver for (QEMU's e1000e, 82574L):
     osprey runs it through the ROM's UNDI with the ROM's lease, rather than drive the other NIC
-    with that NIC's lease; `ifconfig --driver=pxe` leaves it to the ROM (files through its TFTP
+    with that NIC's lease; `ifconfig --driver=pxe` leaves it to the ROM (files through its UDP
     API); --nic then moves to the rtl8139, which needs its own lease."""
     e1000e_mac = "52:54:00:cc:00:03"
     m = machines(name="pxe-e1000e", tftp_root=tftp_root, bootfile="osprey.0",
@@ -162,7 +162,7 @@ def test_boot_nic_without_driver(machines, tftp_root):
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA   # osprey's TFTP on UNDI
 
     out = m.cmd("ifconfig --driver=pxe")
-    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    assert out == "NIC: none; files go through the PXE ROM's UDP API", out
     out = m.cmd("ifconfig")
     conf = parse_ifconfig(out)
     assert conf.get("driver") == "none (files through the PXE ROM)", out
@@ -183,5 +183,5 @@ def test_boot_nic_without_driver(machines, tftp_root):
     assert sha256sum(m, "(nd)/hello.txt", timeout=T_LOAD) == HELLO_SHA
     # The ROM's API drives only its boot NIC; this lease is the rtl8139's.
     out = m.cmd("ifconfig --driver=pxe")
-    assert out == ("Error: the PXE ROM's TFTP API runs only the PXE boot NIC, and another NIC "
+    assert out == ("Error: the PXE ROM's stack runs only the PXE boot NIC, and another NIC "
                    "is in use (see ifconfig --list)"), out

@@ -1,11 +1,14 @@
 /* test_pxe.c: unit tests of the PXE layer over a fake PXE API and a fake first MiB: the unload
  * order, each step's failure reported and returned, AX and the status both checked, the 40:13
- * reclaim, hostile !PXE / PXENV+ structures and cached-info answers. */
+ * reclaim, hostile !PXE / PXENV+ structures and cached-info answers, the UDP API carrying
+ * osprey's UDP, and the TFTP API for a ROM that refuses it. */
 #include "test.h"
 #include "lib/errors.h"
+#include "drivers/netdev.h"
 #include "files/file.h"
 #include "services/timer.h"
 #include "net/net.h"
+#include "net/netstack.h"
 #include "pxe/pxe_core.h"
 #include "pxe/pxe_shim.h"
 #include <stdlib.h>
@@ -29,6 +32,56 @@ static bool stop_undi_unhooks; /* STOP_UNDI moves INT 1Ah back to the BIOS */
 static int tftp_silent_after = -1; /* TFTP API: full packets READ gives before the server is
                                     * silent (0: no answer to the size request or the open) */
 static int tftp_reads;
+
+/* The ROM's UDP API: its queue of received datagrams, and what the last UDP_WRITE said. */
+static struct fake_dgram {
+	uint32_t src, dst;
+	uint16_t sport, dport, len, claimed;   /* claimed: the length UDP_READ reports */
+	uint8_t data[64];
+} udp_queue[4];
+static int udp_queued, udp_read_at;
+static bool udp_open;
+static uint16_t udp_read_status;       /* non-zero: UDP_READ fails with it */
+static struct pxenv_udp_write udp_sent;
+static uint8_t udp_sent_data[UDP_PAYLOAD_MAX];
+static uint32_t udp_open_ip;
+
+static bool fake_udp(uint16_t opcode, void *params, uint16_t *ax)
+{
+	uint16_t status = PXENV_STATUS_SUCCESS;
+
+	if (opcode == PXENV_UDP_OPEN) {
+		udp_open = true;
+		udp_open_ip = get_be32(((struct pxenv_udp_open *)params)->src_ip);
+	} else if (opcode == PXENV_UDP_CLOSE) {
+		udp_open = false;
+	} else if (opcode == PXENV_UDP_WRITE) {
+		udp_sent = *(struct pxenv_udp_write *)params;
+		memcpy(udp_sent_data, pxe_udp_tx, MIN(udp_sent.buffer_size, UDP_PAYLOAD_MAX));
+	} else if (opcode == PXENV_UDP_READ) {
+		struct pxenv_udp_read *r = params;
+
+		if (udp_read_status) {
+			status = udp_read_status;
+		} else if (udp_read_at == udp_queued) {
+			status = PXENV_STATUS_FAILURE;      /* nothing waiting */
+		} else {
+			struct fake_dgram *d = &udp_queue[udp_read_at++];
+
+			put_be32(r->src_ip, d->src);
+			put_be32(r->dest_ip, d->dst);
+			put_be16(&r->s_port, d->sport);
+			put_be16(&r->d_port, d->dport);
+			memcpy(pxe_udp_rx, d->data, MIN(d->len, r->buffer_size));
+			r->buffer_size = d->claimed;
+		}
+	} else {
+		return false;
+	}
+	put_le16(params, status);
+	*ax = status ? PXENV_EXIT_FAILURE : PXENV_EXIT_SUCCESS;
+	return true;
+}
 
 /* The ROM's TFTP API with a server that goes silent: each timeout costs the ROM 16 s. */
 static bool fake_tftp(uint16_t opcode, void *params, uint16_t *ax)
@@ -71,7 +124,7 @@ static uint16_t fake_call(const struct pxe_info *pi, uint16_t opcode, void *para
 		put_le16(params, fail.status);
 		return fail.ax;
 	}
-	if (fake_tftp(opcode, params, &ax))
+	if (fake_tftp(opcode, params, &ax) || fake_udp(opcode, params, &ax))
 		return ax;
 	if (opcode == PXENV_GET_CACHED_INFO) {
 		struct pxenv_get_cached_info *ci = params;
@@ -158,6 +211,10 @@ static void setup(void)
 	stop_undi_unhooks = true;
 	tftp_silent_after = -1;
 	tftp_reads = 0;
+	udp_queued = udp_read_at = 0;
+	udp_open = false;
+	udp_read_status = 0;
+	memset(&udp_sent, 0, sizeof(udp_sent));
 	ncalls = 0;
 	fail.opcode = 0xffff;
 	memset(&cached_answer, 0, sizeof(cached_answer));
@@ -618,4 +675,152 @@ TEST(pxe_tftp_timeouts_named)
 	fail.status = PXENV_STATUS_OUT_OF_RESOURCES;
 	CHECK_EQ(pxe_tftp_open(&f, 0x0a000203, "file"), -E_NOMEM);
 	CHECK(strstr(err_detail, "the PXE ROM's TFTP_OPEN failed: status 0x") != NULL);
+}
+
+static struct {
+	int n;
+	uint32_t src, dst;
+	uint16_t sport;
+	size_t len;
+	uint8_t first;
+} got;
+
+static void on_dgram(void *ctx, uint32_t src, uint16_t sport, uint32_t dst, const uint8_t *data,
+		     size_t len)
+{
+	(void)ctx;
+	got.n++;
+	got.src = src;
+	got.sport = sport;
+	got.dst = dst;
+	got.len = len;
+	got.first = data[0];
+}
+
+static void queue_dgram(uint16_t dport, uint16_t len, uint16_t claimed, uint8_t first)
+{
+	struct fake_dgram *d = &udp_queue[udp_queued++];
+
+	memset(d, 0, sizeof(*d));
+	d->src = 0x0a000202;
+	d->dst = 0x0a00020f;
+	d->sport = 3333;
+	d->dport = dport;
+	d->len = len;
+	d->claimed = claimed;
+	d->data[0] = first;
+}
+
+/* osprey's UDP over the ROM's UDP API: UDP_OPEN from our address, sends with the ports in
+ * network order and the gateway only off the subnet, datagrams read until the ROM has none and
+ * handed to the bound port only, a length the ROM overstates cut to the buffer; the API held
+ * until the last user lets go, then closed and the carrier gone. */
+TEST(pxe_udp_carries_datagrams)
+{
+	static const uint8_t payload[] = { 0, 4, 0, 1 };
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	memset(&netconf, 0, sizeof(netconf));
+	netconf.ip = 0x0a00020f;
+	netconf.mask = 0xffffff00;
+	netconf.gateway = 0x0a000202;
+	CHECK_EQ(pxe_udp_get(netconf.ip), 0);
+	CHECK(udp_open);
+	CHECK_EQ(udp_open_ip, 0x0a00020fu);
+	CHECK(udp_get_carrier() != NULL);
+	ncalls = 0;
+	CHECK_EQ(pxe_udp_get(netconf.ip), 0);       /* a second user: no second open */
+	CHECK_EQ(ncalls, 0);
+
+	CHECK_EQ(udp_send(0xc0a80105, 50000, 69, payload, sizeof(payload)), 0);
+	CHECK_EQ(get_be32(udp_sent.ip), 0xc0a80105u);
+	CHECK_EQ(get_be32(udp_sent.gw), 0x0a000202u);   /* off the subnet: through the gateway */
+	CHECK_EQ(get_be16(&udp_sent.src_port), 50000);
+	CHECK_EQ(get_be16(&udp_sent.dst_port), 69);
+	CHECK_EQ(udp_sent.buffer_size, sizeof(payload));
+	CHECK(memcmp(udp_sent_data, payload, sizeof(payload)) == 0);
+	CHECK_EQ(udp_send(0x0a000203, 50000, 69, payload, sizeof(payload)), 0);
+	CHECK_EQ(get_be32(udp_sent.gw), 0u);           /* on it: the ROM routes */
+
+	CHECK_EQ(udp_bind(50000, on_dgram, NULL), 0);
+	memset(&got, 0, sizeof(got));
+	queue_dgram(50000, 20, 20, 0x11);
+	queue_dgram(50001, 20, 20, 0x22);           /* nobody's port */
+	queue_dgram(50000, 64, 0xffff, 0x33);       /* the ROM claims more than the buffer holds */
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(net_poll(), 1);             /* one ROM call, one datagram, per poll */
+	CHECK_EQ(got.n, 2);
+	CHECK_EQ(got.src, 0x0a000202u);
+	CHECK_EQ(got.sport, 3333);
+	CHECK_EQ(got.dst, 0x0a00020fu);
+	CHECK_EQ(got.len, (size_t)UDP_PAYLOAD_MAX);
+	CHECK_EQ(got.first, 0x33);
+	CHECK_EQ(net_poll(), 0);                    /* nothing waiting: no error */
+	udp_read_status = PXENV_STATUS_UNDI_INVALID_STATE;
+	CHECK(net_poll() < 0);                      /* a ROM that fails otherwise says so */
+	udp_unbind(50000);
+
+	pxe_udp_put();
+	CHECK(udp_open);
+	CHECK(udp_get_carrier() != NULL);
+	pxe_udp_put();
+	CHECK(!udp_open);
+	CHECK(udp_get_carrier() == NULL);
+	pxe_udp_put();                              /* one put too many changes nothing */
+	CHECK(udp_get_carrier() == NULL);
+}
+
+/* A ROM that refuses UDP_OPEN (or no ROM): no carrier, an error for the caller to fall back on. */
+TEST(pxe_udp_refused)
+{
+	setup();
+	CHECK_EQ(pxe_udp_get(0x0a00020f), -E_NODEV);
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	fail.opcode = PXENV_UDP_OPEN;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_UNSUPPORTED;
+	CHECK(pxe_udp_get(0x0a00020f) < 0);
+	CHECK(udp_get_carrier() == NULL);
+	fail.opcode = 0xffff;
+	CHECK_EQ(pxe_udp_get(0x0a00020f), 0);
+	pxe_udp_put();
+	CHECK(udp_get_carrier() == NULL);
+}
+
+/* (nd) with no osprey driver and a ROM that refuses PXENV_UDP_OPEN: the file still opens,
+ * through the ROM's TFTP API (its size request, then its open), and closes there. */
+TEST(pxe_nd_falls_back_to_tftp_api)
+{
+	struct netdev *saved = net_dev;
+	struct file f;
+
+	setup();
+	put_bang(BANG_AT);
+	CHECK_EQ(pxe_attach(so_of(BANG_AT), 0), 0);
+	memset(&netconf, 0, sizeof(netconf));
+	netconf.configured = true;
+	netconf.ip = 0x0a00020f;
+	netconf.mask = 0xffffff00;
+	netconf.server = 0x0a000202;
+	net_dev = NULL;
+	fail.opcode = PXENV_UDP_OPEN;
+	fail.ax = PXENV_EXIT_FAILURE;
+	fail.status = PXENV_STATUS_UNSUPPORTED;
+	tftp_silent_after = 3;
+	ncalls = 0;
+	CHECK_EQ(file_open(&f, "(nd)/file"), 0);
+	CHECK_EQ(ncalls, 3);
+	CHECK_EQ(calls[0], PXENV_UDP_OPEN);
+	CHECK_EQ(calls[1], PXENV_TFTP_GET_FSIZE);
+	CHECK_EQ(calls[2], PXENV_TFTP_OPEN);
+	CHECK(f.size_known && f.size == 1u << 20);
+	CHECK(udp_get_carrier() == NULL);
+	ncalls = 0;
+	file_close(&f);
+	CHECK_EQ(ncalls, 1);
+	CHECK_EQ(calls[0], PXENV_TFTP_CLOSE);
+	net_dev = saved;
 }
