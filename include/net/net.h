@@ -28,9 +28,11 @@ int network_use_nic(int idx);
  * use) back from the ROM (-E_NOTSUP when that driver does not match it). The settings stay (the
  * same NIC keeps its lease). Returns 0 or -E_*. */
 int network_use_driver(const char *name);
-/* The name network_use_driver takes for "no osprey driver: the PXE ROM's TFTP API" (-E_NODEV
- * without a PXE stack, -E_BUSY when a NIC other than the PXE boot NIC is in use). */
+/* The names network_use_driver takes for "no osprey driver: the PXE ROM's stack", with osprey's
+ * TFTP over the ROM's UDP API, or the ROM's own TFTP API (-E_NODEV without a PXE stack, -E_BUSY
+ * when a NIC other than the PXE boot NIC is in use). */
 #define NETWORK_ROM_API "pxe"
+#define NETWORK_ROM_TFTP "pxe-tftp"
 
 
 #endif

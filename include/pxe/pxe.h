@@ -212,6 +212,9 @@ int pxe_unload(void);
 int pxe_udp_get(uint32_t ip);
 void pxe_udp_put(void);
 
+/* Read files through the ROM's TFTP API even when it has a UDP API (ifconfig --driver=pxe-tftp). */
+extern bool pxe_tftp_api_chosen;
+
 /* Open path on server through the ROM's TFTP API into f (tftp_file.c picks it for (nd) when no
  * native driver runs the NIC). One file at a time: -E_BUSY while another is open. */
 struct file;

@@ -221,13 +221,14 @@ int network_use_nic(int idx)
 	return 0;
 }
 
-/* ifconfig --driver=pxe: no osprey driver; files through the ROM's own stack (tftp_file.c runs
- * osprey's TFTP over the ROM's UDP API when net_dev is NULL). The ROM's API runs its boot NIC,
+/* ifconfig --driver=pxe (or pxe-tftp): no osprey driver; files through the ROM's own stack
+ * (tftp_file.c runs osprey's TFTP over the ROM's UDP API when net_dev is NULL, or with
+ * tftp_api uses the ROM's TFTP API). The ROM's API runs its boot NIC,
  * so only that NIC's settings stay valid: from another NIC the switch is refused. After a
  * native driver had the NIC (the ROM shut its UNDI down) pxe_reopen_nic gives it back; after
  * undi, its UNDI_CLOSE does; then the ROM's own stack is started on it again
  * (pxe_restart_stack). */
-static int use_rom_api(void)
+static int use_rom_api(bool tftp_api)
 {
 	int cur = netdev_in_use(), boot = nic_boot_index(nic_list, nic_count, &nic_boot);
 	int rc;
@@ -247,7 +248,8 @@ static int use_rom_api(void)
 	}
 	if ((rc = pxe_restart_stack(netconf.ip)) < 0)
 		return rc;
-	printf("NIC: none; files go through the PXE ROM's UDP API\n");
+	pxe_tftp_api_chosen = tftp_api;
+	printf("NIC: none; files go through the PXE ROM's %s API\n", tftp_api ? "TFTP" : "UDP");
 	return 0;
 }
 
@@ -258,8 +260,8 @@ int network_use_driver(const char *name)
 	int cur = netdev_in_use(), idx, rc;
 
 	netdev_scan();
-	if (!strcmp(name, NETWORK_ROM_API))
-		return use_rom_api();
+	if (!strcmp(name, NETWORK_ROM_API) || !strcmp(name, NETWORK_ROM_TFTP))
+		return use_rom_api(!strcmp(name, NETWORK_ROM_TFTP));
 	/* Leaving UNDI: the ROM drives the NIC again and must let go once more. */
 	if (cur >= 0 && nic_list[cur].drv->uses_pxe)
 		rom_released = false;

@@ -99,15 +99,15 @@ static int native_open(struct file *f, uint32_t server, const char *path)
 	return 0;
 }
 
-/* No osprey driver: osprey's TFTP over the ROM's UDP API, which the file holds until closed; a
- * ROM that refuses UDP_OPEN still has its TFTP API. */
+/* No osprey driver: osprey's TFTP over the ROM's UDP API, which the file holds until closed; the
+ * ROM's TFTP API when the user chose it, or for a ROM that refuses UDP_OPEN. */
 static int rom_open(struct file *f, uint32_t server, const char *path)
 {
 	int rc;
 
 	if (!pxe_present())
 		return -E_NONET;
-	if (pxe_udp_get(netconf.ip) < 0)
+	if (pxe_tftp_api_chosen || pxe_udp_get(netconf.ip) < 0)
 		return pxe_tftp_open(f, server, path);
 	if ((rc = native_open(f, server, path)) < 0)
 		pxe_udp_put();

@@ -63,6 +63,8 @@ static int rom_failed(int rc, uint16_t opcode, uint16_t status, uint32_t server,
 
 static const struct file_ops pxe_tftp_ops;
 
+bool pxe_tftp_api_chosen;
+
 int pxe_tftp_open(struct file *f, uint32_t server, const char *path)
 {
 	uint64_t t0 = timer_ms();

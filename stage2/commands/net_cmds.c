@@ -15,7 +15,8 @@ static void show_nic(void)
 	int link;
 
 	if (!net_dev) {
-		printf("driver   none%s\n", pxe_present() ? " (files through the PXE ROM)" : "");
+		printf("driver   none%s\n", !pxe_present() ? "" : pxe_tftp_api_chosen ?
+		       " (files through the PXE ROM's TFTP API)" : " (files through the PXE ROM)");
 		return;
 	}
 	m = net_dev->mac;
@@ -163,12 +164,13 @@ static int cmd_ifconfig(int argc, char **argv)
 	}
 	if (driver) {
 		int rc = network_use_driver(driver);
+		bool rom = !strcmp(driver, NETWORK_ROM_API) || !strcmp(driver, NETWORK_ROM_TFTP);
 
 		if (rc == -E_NODEV && !strcmp(driver, "undi"))
 			return cmd_error(rc, "no PXE stack in memory for the undi driver");
-		if (rc == -E_NODEV && !strcmp(driver, NETWORK_ROM_API))
+		if (rc == -E_NODEV && rom)
 			return cmd_error(rc, "no PXE stack in memory to carry the files");
-		if (rc == -E_BUSY && !strcmp(driver, NETWORK_ROM_API))
+		if (rc == -E_BUSY && rom)
 			return cmd_error(rc, "the PXE ROM's stack runs only the PXE boot NIC, and "
 					 "another NIC is in use (see ifconfig --list)");
 		if (rc == -E_NOTSUP)
@@ -223,14 +225,14 @@ static int cmd_ifconfig(int argc, char **argv)
 }
 COMMAND(ifconfig, CMD_MENU,
 	"ifconfig [--address=IP[/PREFIX]] [--mask=MASK] [--gateway=IP] [--server=HOST] [--dns=IP] "
-	"[--list] [--nic=N|BB:DD.F] [--driver=undi|pxe|NAME]",
+	"[--list] [--nic=N|BB:DD.F] [--driver=undi|pxe|pxe-tftp|NAME]",
 	"Show the NIC and the network configuration, or set parts of it (--server takes an address "
 	"or a name, looked up by DNS); --dns replaces the DNS servers with one; --list shows the network "
 	"devices found on PCI (driver, MAC, which is in use, which the PXE ROM booted from); "
 	"--nic switches to another of them (by the index --list shows or its PCI location) and "
 	"clears the settings (run dhcp next); --driver=undi runs the PXE boot NIC through the PXE "
 	"ROM's UNDI driver, --driver=pxe uses no osprey driver: osprey's TFTP runs over the ROM's "
-	"UDP API, --driver=NAME (e.g. e1000) takes it back with osprey's own driver "
+	"UDP API (--driver=pxe-tftp: the ROM's own TFTP API, which ESC cannot interrupt), --driver=NAME (e.g. e1000) takes it back with osprey's own driver "
 	"(the settings stay).", cmd_ifconfig);
 
 static int cmd_tftpserver(int argc, char **argv)

@@ -103,6 +103,25 @@ def output_lines(text):
     return lines
 
 
+def esc_cancels(m, command, after=None, limit=15):
+    """command is cut short by ESC sent after `after` seconds (None: as soon as its progress line
+    shows data moving): one "Error: ... canceled" line, within `limit` seconds, and the prompt
+    back."""
+    t = time.monotonic()
+    m.sendline(command)
+    if after is None:
+        m.expect(r"\d (?:[KMG]i)?B/s", 60)
+    else:
+        time.sleep(after)
+    m.send(ESC)
+    out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
+    took = time.monotonic() - t
+    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
+    assert len(errors) == 1 and "canceled" in errors[0], f"{command!r}:\n{out}"
+    assert took < limit, f"{command!r}: ESC took {took:.1f} s to end it"
+    assert m.cmd("echo ok") == "ok"
+
+
 def raw_lines(text):
     """Like output_lines but keeps every CR-separated rewrite (for progress lines)."""
     out = []

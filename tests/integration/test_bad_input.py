@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import ESC, T_LOAD, add_pxelinux, output_lines, strip_ansi
+from conftest import ESC, T_LOAD, add_pxelinux, esc_cancels, output_lines, strip_ansi
 from test_chain import chain, lkrn_round_trip
 from netns import LAB_ADDR, Lab, NetnsMachine, missing_tools, populate_root
 
@@ -167,25 +167,6 @@ def test_bad_rows_in_a_row(lab, tmp_path, builddir, fixtures_dir):
     assert "Error" not in out and "Linux kernel, boot protocol" in out, out
     print(f"\nbad rows: {time.monotonic() - t0:.1f} s after boot started "
           f"(stopping server: {stopped_in:.1f} s); {err}")
-
-
-def esc_cancels(m, command, after=None, limit=15):
-    """command is cut short by ESC sent after `after` seconds (None: as soon as its progress line
-    shows data moving): one "Error: ... canceled" line, within `limit` seconds, and the prompt
-    back."""
-    t = time.monotonic()
-    m.sendline(command)
-    if after is None:
-        m.expect(r"\d (?:[KMG]i)?B/s", 60)
-    else:
-        time.sleep(after)
-    m.send(ESC)
-    out = "\n".join(output_lines(strip_ansi(m.read_until_prompt(30)).partition("\n")[2]))
-    took = time.monotonic() - t
-    errors = [ln for ln in out.split("\n") if ln.startswith("Error: ")]
-    assert len(errors) == 1 and "canceled" in errors[0], f"{command!r}:\n{out}"
-    assert took < limit, f"{command!r}: ESC took {took:.1f} s to end it"
-    assert m.cmd("echo ok") == "ok"
 
 
 def pxe_active(m):

@@ -1,5 +1,6 @@
 """osprey.0 on a NIC with no native driver (e1000e): osprey runs it through the ROM's UNDI by
-default; `ifconfig --driver=pxe` leaves it to the ROM, whose UDP API then carries the files; the
+default; `ifconfig --driver=pxe` leaves it to the ROM, whose UDP API then carries the files
+(`--driver=pxe-tftp`: its TFTP API); the
 `pxe` command shows the stack; unloading it (by hand or before a kernel) reports each step and
 gives the stack's base memory back (40:13, seen through INT 12h)."""
 
@@ -45,6 +46,19 @@ def test_pxe_api_files_and_status(osprey):
     use_rom_api(m)
     assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
     assert parse_ifconfig(m.cmd("ifconfig")).get("source") == "pxe"
+    # The ROM's own TFTP API by choice: files come, a missing file is named without the
+    # server's text (the ROM does not pass it on); then back to osprey's TFTP over UDP.
+    out = m.cmd("ifconfig --driver=pxe-tftp")
+    assert out == "NIC: none; files go through the PXE ROM's TFTP API", out
+    conf = parse_ifconfig(m.cmd("ifconfig"))
+    assert conf.get("driver") == "none (files through the PXE ROM's TFTP API)", conf
+    assert "hello from tftp" in m.cmd("cat (nd)/hello.txt", timeout=60).split("\n")[-1:]
+    out = m.cmd("cat (nd)/no-such-file")
+    assert out == "Error: (nd)/no-such-file: file not found", out
+    out = m.cmd("ifconfig --driver=pxe")
+    assert out == "NIC: none; files go through the PXE ROM's UDP API", out
+    out = m.cmd("cat (nd)/no-such-file")
+    assert re.fullmatch(r"Error: \(nd\)/no-such-file: file not found \(.+\)", out), out
     out, st = status(m)
     assert st.get("state", "").startswith("active"), out
     assert re.match(r"!PXE, version 2\.1, entry [0-9a-f]{4}:[0-9a-f]{4}", st.get("api", "")), out

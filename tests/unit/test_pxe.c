@@ -791,7 +791,8 @@ TEST(pxe_udp_refused)
 }
 
 /* (nd) with no osprey driver and a ROM that refuses PXENV_UDP_OPEN: the file still opens,
- * through the ROM's TFTP API (its size request, then its open), and closes there. */
+ * through the ROM's TFTP API (its size request, then its open), and closes there; and the
+ * same when the user chose the TFTP API. */
 TEST(pxe_nd_falls_back_to_tftp_api)
 {
 	struct netdev *saved = net_dev;
@@ -822,5 +823,15 @@ TEST(pxe_nd_falls_back_to_tftp_api)
 	file_close(&f);
 	CHECK_EQ(ncalls, 1);
 	CHECK_EQ(calls[0], PXENV_TFTP_CLOSE);
+	/* ifconfig --driver=pxe-tftp: the TFTP API by choice, the UDP API not even opened. */
+	fail.opcode = 0xffff;
+	pxe_tftp_api_chosen = true;
+	ncalls = 0;
+	CHECK_EQ(file_open(&f, "(nd)/file"), 0);
+	CHECK_EQ(ncalls, 2);
+	CHECK_EQ(calls[0], PXENV_TFTP_GET_FSIZE);
+	CHECK_EQ(calls[1], PXENV_TFTP_OPEN);
+	file_close(&f);
+	pxe_tftp_api_chosen = false;
 	net_dev = saved;
 }
