@@ -223,11 +223,10 @@ int network_use_nic(int idx)
 
 /* ifconfig --driver=pxe (or pxe-tftp): no osprey driver; files through the ROM's own stack
  * (tftp_file.c runs osprey's TFTP over the ROM's UDP API when net_dev is NULL, or with
- * tftp_api uses the ROM's TFTP API). The ROM's API runs its boot NIC,
- * so only that NIC's settings stay valid: from another NIC the switch is refused. After a
- * native driver had the NIC (the ROM shut its UNDI down) pxe_reopen_nic gives it back; after
- * undi, its UNDI_CLOSE does; then the ROM's own stack is started on it again
- * (pxe_restart_stack). */
+ * tftp_api uses the ROM's TFTP API). The ROM's API runs its boot NIC, so only that NIC's
+ * settings stay valid: from another NIC the switch is refused. After a native driver had the
+ * NIC (the ROM shut its UNDI down) pxe_reopen_nic gives it back; after undi, its UNDI_CLOSE
+ * does; then the ROM's own stack is started on it again (pxe_restart_stack). */
 static int use_rom_api(bool tftp_api)
 {
 	int cur = netdev_in_use(), boot = nic_boot_index(nic_list, nic_count, &nic_boot);

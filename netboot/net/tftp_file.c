@@ -1,7 +1,7 @@
 /* tftp_file.c: the file sources on the network: (nd), the boot server's files, and
  * tftp://SERVER/path for any server by address, read with osprey's own TFTP client: over
  * osprey's driver, or when none runs the NIC over the PXE ROM's UDP API (the ROM's TFTP API
- * only for a ROM without one). Each open file owns its connection. */
+ * when chosen, or for a ROM without a UDP API). Each open file owns its connection. */
 #include "drivers/netdev.h"
 #include "files/file.h"
 #include "lib/errors.h"
