@@ -1,6 +1,7 @@
 /* pxe_tftp.c: reading files through the PXE ROM's TFTP API when no osprey driver runs the NIC
- * and the user chose it (ifconfig --driver=pxe-tftp) or the ROM has no UDP API. The API has one transfer at a time (PXE 2.1, TFTP API): a second open while one file
- * is open is refused with -E_BUSY, never by closing the first. */
+ * and the user chose it (ifconfig --driver=pxe-tftp) or the ROM has no UDP API. The API has
+ * one transfer at a time (PXE 2.1, TFTP API): a second open while one file is open is refused
+ * with -E_BUSY, never by closing the first. */
 #include "arch/bios.h"
 #include "lib/errors.h"
 #include "files/file.h"
