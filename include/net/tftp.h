@@ -46,6 +46,7 @@ struct tftp_stats {
 	uint32_t kept;              /* blocks that came ahead of a hole, kept for when it fills */
 	uint32_t dropped;           /* blocks already had, or with no room */
 	uint32_t srtt_us, rto_ms;   /* the round trip measured and the timeout at the end */
+	uint16_t blksize, window;   /* what the server granted (0 before the first block) */
 };
 extern struct tftp_stats tftp_last_stats;
 

@@ -706,6 +706,8 @@ out:
 		c->rto_ms = rto_estimate(c);
 		tftp_last_stats.rto_ms = c->rto_ms;
 		tftp_last_stats.srtt_us = c->srtt_us;
+		tftp_last_stats.blksize = c->blksize;
+		tftp_last_stats.window = c->window;
 		c->timer_start = c->quiet_since = timer_ms();
 	}
 	rc = flush(c);

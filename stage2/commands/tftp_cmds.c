@@ -39,9 +39,10 @@ static int cmd_tftpopts(int argc, char **argv)
 		const struct tftp_stats *t = &tftp_last_stats;
 		printf("last transfer: %llu blocks, %u gap ACKs (%u repeated at a flight's end), "
 		       "%u ACKs after silence, %u timeouts, %u blocks kept ahead of a gap, %u "
-		       "dropped; round trip %u us, timeout %u ms\n", (unsigned long long)t->blocks,
-		       t->gap_acks, t->flight_end_acks, t->silence_acks, t->timeouts, t->kept,
-		       t->dropped, t->srtt_us, t->rto_ms);
+		       "dropped; round trip %u us, timeout %u ms; blocks of %u bytes, window %u\n",
+		       (unsigned long long)t->blocks, t->gap_acks, t->flight_end_acks,
+		       t->silence_acks, t->timeouts, t->kept, t->dropped, t->srtt_us, t->rto_ms,
+		       t->blksize, t->window);
 	}
 	return 0;
 }

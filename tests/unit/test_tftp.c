@@ -1043,6 +1043,8 @@ TEST(tftp_flight_end_repeats_gap_ack)
 	CHECK_EQ(tftp_last_stats.timeouts, 0);
 	CHECK_EQ(tftp_last_stats.kept, 6);      /* 4 5 7 8 of the first flight, 9 10 of the second */
 	CHECK_EQ(tftp_last_stats.dropped, 8);   /* 4 5 7 8 of the second, 7-10 of the third */
+	CHECK_EQ(tftp_last_stats.blksize, 8);   /* what the server granted */
+	CHECK_EQ(tftp_last_stats.window, 8);
 }
 
 /* A server that, after a gap's ACK, resends only to the end of the window it had started and
