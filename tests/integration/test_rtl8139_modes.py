@@ -119,6 +119,8 @@ def rom_udp_api(lab, tmp_path, atftpd):
         esc_cancels(m, f"cat tftp://{silent}/never", after=3, limit=10)
         out = m.cmd("kernel (nd)/vmlinuz console=ttyS0", timeout=T_LOAD)
         assert "Error" not in out and "Linux kernel, boot protocol" in out, out
+        out = m.cmd("tftpopts --stats")
+        assert re.search(r"; blocks of 1468 bytes, window 8$", out), out
     finally:
         m.close()
     hello = [t for t in re.split(r"(?m)^.*Serving ", atftpd.log()) if t.startswith("hello.txt ")]
