@@ -21,7 +21,10 @@ sets both, then --up/--down override), each a probability per frame:
   delay=MS    hold every frame MS milliseconds (FIFO, keeps order)
 Percentages ("5%") or fractions ("0.05"). The random streams are seeded
 (--seed; each direction has its own stream), so with the same traffic a run
-can be replayed; --log prints one line per impaired frame.
+can be replayed; --log prints one line per impaired frame, --trace one per
+frame (passed ones too), each with the time since start and, for UDP, the ports
+and the TFTP opcode and block ("DATA 881 49152->1234"), to see afterwards what
+a failing transfer's last frames met.
 
 --hold starts the wire clean: the impairments begin with the first SIGUSR1
 ("lossywire: armed"), so a benchmark can boot its guest over a clean wire and
@@ -55,6 +58,25 @@ MAX_FRAME = 65536
 BACKLOG_MAX = 4096                # frames queued for a slow receiver before the wire drops
 _order = itertools.count()
 KINDS = ("loss", "dup", "reorder", "corrupt", "delay")
+TFTP_OPS = {1: "RRQ", 2: "WRQ", 3: "DATA", 4: "ACK", 5: "ERROR", 6: "OACK"}
+T0 = time.monotonic()
+
+
+def describe(frame):
+    """A short summary of an IPv4/UDP frame (TFTP opcode and block when it looks like one);
+    '' for anything else."""
+    if len(frame) < 42 or frame[12:14] != b"\x08\x00" or frame[23] != 17:
+        return ""
+    u = 14 + (frame[14] & 0x0F) * 4
+    if len(frame) < u + 8:
+        return ""
+    sport, dport = struct.unpack("!HH", frame[u:u + 4])
+    p = frame[u + 8:]
+    op = int.from_bytes(p[:2], "big") if len(p) >= 4 else 0
+    if op in TFTP_OPS:
+        arg = f" {int.from_bytes(p[2:4], 'big')}" if op in (3, 4, 5) else ""
+        return f"{TFTP_OPS[op]}{arg} {sport}->{dport}"
+    return f"UDP {sport}->{dport}"
 
 
 def parse_spec(text, base=None):
@@ -79,12 +101,13 @@ def parse_spec(text, base=None):
 class Direction:
     """One direction of the wire: its impairments, random stream, queue and counters."""
 
-    def __init__(self, name, spec, seed, send, log):
+    def __init__(self, name, spec, seed, send, log, trace=False):
         self.name = name
         self.spec = spec
         self.rng = random.Random(f"{seed}:{name}")
         self.send = send
-        self.log = log
+        self.log = log or trace
+        self.trace = trace
         self.held = None            # (deadline, frame) held back for reordering
         self.count = {k: 0 for k in ("frames", "bytes", "lost", "dup", "reordered",
                                      "corrupted", "delayed", "send_errors", "overflow")}
@@ -95,7 +118,8 @@ class Direction:
 
     def note(self, what, frame):
         if self.log:
-            print(f"lossywire: {self.name} #{self.seq} len={len(frame)} {what}", flush=True)
+            print(f"lossywire: {time.monotonic() - T0:9.3f} {self.name} #{self.seq} "
+                  f"len={len(frame)} {what} {describe(frame)}", flush=True)
 
     def frame_in(self, frame, now, timers):
         """Decide the fate of one frame; returns nothing (sends or schedules)."""
@@ -124,6 +148,8 @@ class Direction:
         if copies == 2:
             self.count["dup"] += 1
             self.note("duplicated", frame)
+        elif self.trace and d_cor >= s["corrupt"] and d_reo >= s["reorder"]:
+            self.note("passed", frame)
         for _ in range(copies):
             self.out(frame, now, timers, reorder=d_reo < s["reorder"])
 
@@ -204,6 +230,7 @@ def main(argv=None):
     ap.add_argument("--up", default="", help="guest -> tap impairments")
     ap.add_argument("--down", default="", help="tap -> guest impairments")
     ap.add_argument("--log", action="store_true", help="one line per impaired frame")
+    ap.add_argument("--trace", action="store_true", help="one line per frame")
     ap.add_argument("--report", type=float, default=0, help="print the summary every N s")
     ap.add_argument("--hold", action="store_true",
                     help="start clean; impair from the first SIGUSR1 on")
@@ -223,7 +250,7 @@ def main(argv=None):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
     sock.setblocking(False)
 
-    up = Direction("up", up_spec, a.seed, lambda f: os.write(tap, f), a.log)
+    up = Direction("up", up_spec, a.seed, lambda f: os.write(tap, f), a.log, a.trace)
     def to_guest(frame, connected=[]):
         # Connected, so that poll() reports when QEMU's receive queue has room again.
         if not connected:
@@ -231,7 +258,7 @@ def main(argv=None):
             connected.append(1)
         sock.send(frame)
 
-    down = Direction("down", down_spec, a.seed, to_guest, a.log)
+    down = Direction("down", down_spec, a.seed, to_guest, a.log, a.trace)
     print(f"lossywire: seed={a.seed} tap={a.tap} sock={a.sock} peer={a.peer} "
           f"up={up_spec} down={down_spec}", flush=True)
 

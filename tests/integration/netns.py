@@ -372,11 +372,11 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
         return self.spawn(name, argv, ready=self._udp_listening(67))
 
     def start_lossywire(self, *, seed=1, both="", up="", down="", log=False, name=None,
-                        hold=False):
+                        hold=False, trace=False):
         """A lossy wire (tests/integration/lossywire.py) from a new tap on the bridge to a
         unix datagram socket for QEMU's -netdev dgram; give the result to
         NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%");
-        hold: clean until Wire.arm()."""
+        hold: clean until Wire.arm(); trace: a line per frame in its log."""
         tap = self.add_tap()
         name = name or f"lossywire-{tap}"
         sock = sock_path(f"{name}.wire.sock")      # short paths: unix sockets take 108 bytes
@@ -385,6 +385,8 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
                 "--peer", peer, "--seed", str(seed), "--both", both, "--up", up, "--down", down]
         if log:
             argv.append("--log")
+        if trace:
+            argv.append("--trace")
         if hold:
             argv.append("--hold")
         srv = self.spawn(name, argv, ready=lambda: os.path.exists(sock))
