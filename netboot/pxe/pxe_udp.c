@@ -13,7 +13,6 @@ uint8_t pxe_udp_rx[UDP_PAYLOAD_MAX], pxe_udp_tx[UDP_PAYLOAD_MAX];
 static union {
 	struct pxenv_udp_open open;
 	struct pxenv_udp_write write;
-	uint16_t status;
 } txb;
 static struct pxenv_udp_read rxb;
 static int users;
