@@ -10,6 +10,7 @@
 #define TFTP_DEFAULT_WINDOW 16
 #define TFTP_ROM_WINDOW 8           /* the default through the PXE ROM's UDP API */
 #define TFTP_MAX_WINDOW 1024
+#define TFTP_PATH_MAX 480           /* a longer name leaves no room for options in a request */
 
 struct tftp_opts {
 	uint16_t blksize;           /* 0: TFTP_DEFAULT_BLKSIZE; 512 disables the option */
@@ -28,10 +29,13 @@ extern struct tftp_opts tftp_settings;
  * message in tftp_last_error, -E_TIMEOUT, -E_CANCELED. */
 int tftp_open(struct tftp_conn **out, uint32_t server, const char *path,
 	      const struct tftp_opts *opts, uint64_t *size);
-/* Read up to len bytes of the file, in order; returns bytes (0 at the end) or -E_*. */
+/* Read up to len bytes of the file, in order; returns bytes (0 at the end) or -E_*. With buf
+ * NULL the bytes are dropped (to read past what a reader already has). */
 int tftp_read(struct tftp_conn *c, void *buf, size_t len);
 /* Close (telling the server when the transfer stopped early) and free c. */
 void tftp_close(struct tftp_conn *c);
+/* Blocks received in order so far (how far a transfer got before it failed). */
+uint64_t tftp_blocks(const struct tftp_conn *c);
 /* The negotiated block and window sizes of an open connection (for ifconfig/bench output). */
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize);
 
@@ -47,6 +51,8 @@ struct tftp_stats {
 	uint32_t dropped;           /* blocks already had, or with no room */
 	uint32_t srtt_us, rto_ms;   /* the round trip measured and the timeout at the end */
 	uint16_t blksize, window;   /* what the server granted (0 before the first block) */
+	uint32_t requests;          /* read requests the file took (more than 1: asked again
+				     * after the server fell silent mid-file; set by tftp_file.c) */
 };
 extern struct tftp_stats tftp_last_stats;
 

@@ -28,6 +28,10 @@
 #define TFTP_RTO_MIN_MS 10
 #define TFTP_RTO_MAX_MS 3000
 #define TFTP_TRIES 12                           /* timeouts without progress before giving up */
+/* tftpd-hpa, having granted utimeout U, sends a block at most six times, doubling its wait,
+ * and ends the transfer without a word 63 U after the first (tftpd.c, timer()); silence this
+ * long (or 100 U when larger) after the last progress means it is gone. */
+#define TFTP_SERVER_GONE_MS 2000
 #define TFTP_REQ_MAX 512
 #define TFTP_MIN_SLOTS 64                       /* the receive ring holds at least this many blocks */
 
@@ -159,7 +163,7 @@ static void ring_advance(struct tftp_conn *c)
 	}
 }
 
-/* Copy up to len bytes of in-order data to buf, freeing the slots read. */
+/* Copy up to len bytes of in-order data to buf (NULL: drop them), freeing the slots read. */
 static size_t ring_take(struct tftp_conn *c, uint8_t *buf, size_t len)
 {
 	size_t got = 0;
@@ -169,7 +173,8 @@ static size_t ring_take(struct tftp_conn *c, uint8_t *buf, size_t len)
 		size_t blen = c->slot_len[s] - 1u;
 		size_t n = MIN(len - got, blen - c->rd_off);
 
-		memcpy(buf + got, c->ring + (size_t)s * c->slot_size + c->rd_off, n);
+		if (buf)
+			memcpy(buf + got, c->ring + (size_t)s * c->slot_size + c->rd_off, n);
 		got += n;
 		c->rd_off += n;
 		if (c->rd_off == blen) {
@@ -662,6 +667,15 @@ static int timed_out(struct tftp_conn *c)
 	return -E_TIMEOUT;
 }
 
+/* A server that said how it retransmits (utimeout) and has been silent for longer than its
+ * own schedule allows has ended the transfer: waiting out our tries would only cost time. */
+static bool server_gone(const struct tftp_conn *c)
+{
+	unsigned ms = MAX((unsigned)TFTP_SERVER_GONE_MS, 100u * c->server_rexmt_ms);
+
+	return c->answered && c->server_rexmt_ms && timer_ms() - c->quiet_since >= ms;
+}
+
 /* Poll until something happens; on silence retransmit with backoff, and give up after
  * TFTP_TRIES timeouts in a row. Returns 0 or the (sticky) error. */
 static int wait_step(struct tftp_conn *c)
@@ -685,7 +699,7 @@ static int wait_step(struct tftp_conn *c)
 			time_answer(c);                   /* a new number: its answer times the wire */
 			return rc < 0 ? (c->err = rc) : 0;
 		}
-		if (++c->tries >= TFTP_TRIES)
+		if (++c->tries >= TFTP_TRIES || server_gone(c))
 			return c->err = timed_out(c);
 		c->rto_ms = MIN(c->rto_ms * 2, (unsigned)TFTP_RTO_MAX_MS);
 		c->sample_at = 0;                 /* Karn: a repeated packet is not timed */
@@ -874,14 +888,18 @@ int tftp_read(struct tftp_conn *c, void *buf, size_t len)
 	uint8_t *out = buf;
 	size_t got = 0;
 
-	if (!c || !c->in_use || (!buf && len))
+	if (!c || !c->in_use)
 		return -E_INVAL;
 	len = MIN(len, (size_t)0x7fffffff);
 	c->away_us += timer_us() - c->away_since;
 	for (;;) {
-		got += ring_take(c, out + got, len - got);
+		got += ring_take(c, out ? out + got : NULL, len - got);
 		if (got >= len || c->done || c->err)
 			break;
+		if (!out) {                       /* dropping: every block goes through the ring */
+			wait_step(c);
+			continue;
+		}
 		/* The ring has no in-order data left: blocks in order may go straight to buf. */
 		c->dst = out;
 		c->dst_len = len;
@@ -910,6 +928,11 @@ void tftp_close(struct tftp_conn *c)
 	udp_unbind(c->lport);
 	c->in_use = false;
 	conn_free(c);
+}
+
+uint64_t tftp_blocks(const struct tftp_conn *c)
+{
+	return c ? c->next - 1 : 0;
 }
 
 void tftp_negotiated(const struct tftp_conn *c, uint16_t *blksize, uint16_t *windowsize)

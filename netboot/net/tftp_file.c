@@ -9,6 +9,7 @@
 #include "net/net.h"
 #include "net/tftp.h"
 #include "pxe/pxe.h"
+#include "services/heap.h"
 
 struct tftp_opts tftp_settings;                 /* zero: the defaults (blksize 1468, window 16) */
 
@@ -19,19 +20,111 @@ static void keep_server_error(void)
 		strlcpy(err_detail, tftp_last_error, sizeof(err_detail));
 }
 
+/* What a file read with osprey's TFTP client keeps: enough to ask for it again. */
+struct tftp_file {
+	struct tftp_conn *conn;
+	uint32_t server;
+	struct tftp_opts opts;
+	uint64_t best;                  /* the most blocks any request of it got in order */
+	unsigned requests;              /* read requests sent for it (1 + times asked again) */
+	char path[TFTP_PATH_MAX];
+};
+
+/* How often a file is asked for again after its server fell silent mid-file. */
+#define TFTP_REQUESTS_MAX 8
+#define TFTP_SKIP_CHUNK (1u << 20)      /* dropped at a time, past what the reader has */
+
+/* The transfer of f timed out: ask for the file again when this request got further than any
+ * before (a server may end a transfer for good after a few lost frames: tftpd-hpa does after
+ * six sends of one block), up to TFTP_REQUESTS_MAX requests. Closes the old connection. */
+static bool may_ask_again(struct tftp_file *tf)
+{
+	uint64_t got = tftp_blocks(tf->conn);
+	char ip[16];
+
+	if (got <= tf->best || tf->requests >= TFTP_REQUESTS_MAX)
+		return false;
+	tf->best = got;
+	tftp_close(tf->conn);                  /* (the server, if still there, gets ERROR 0) */
+	tf->conn = NULL;
+	printf("\nTFTP server %s stopped sending after block %llu; asking for %s again\n",
+	       format_ipv4(tf->server, ip), (unsigned long long)got, tf->path);
+	return true;
+}
+
+/* Ask for f again and read past the pos bytes its reader already has (TFTP has no way to
+ * start mid-file). The file must be as before: same announced size, not shorter. */
+static int ask_again(struct file *f, struct tftp_file *tf)
+{
+	uint64_t size = 0, left;
+	int n;
+
+	for (;;) {
+		tf->requests++;
+		tftp_last_error[0] = 0;
+		n = tftp_open(&tf->conn, tf->server, tf->path, &tf->opts, &size);
+		tftp_last_stats.requests = tf->requests;
+		if (n < 0) {
+			tf->conn = NULL;
+			return n;
+		}
+		if (size && f->size_known && size != f->size)
+			goto changed;
+		/* Dropped, not copied: with a file of unknown size the reader's buffer may hold
+		 * all the free memory, so nothing new is allocated here. */
+		for (left = f->pos; left; left -= (unsigned)n) {
+			n = tftp_read(tf->conn, NULL, (size_t)MIN(left, (uint64_t)TFTP_SKIP_CHUNK));
+			if (n <= 0)
+				break;
+		}
+		if (!left)
+			return 0;
+		if (n == 0)
+			goto changed;
+		if (n != -E_TIMEOUT || !may_ask_again(tf))
+			return n;
+	}
+changed:
+	snprintf(err_detail, sizeof(err_detail), "%.400s changed on the server while it was read",
+		 tf->path);
+	return -E_IO;
+}
+
+/* Read from the transfer; when it times out mid-file, ask again and go on from where the
+ * reader is. A final timeout says how many requests the file took. */
 static int native_read(struct file *f, void *buf, size_t len)
 {
-	int n = tftp_read(f->priv, buf, len);
+	struct tftp_file *tf = f->priv;
+	int n;
 
-	if (n < 0)
-		keep_server_error();
+	for (;;) {
+		n = tftp_read(tf->conn, buf, len);
+		tftp_last_stats.requests = tf->requests;
+		if (n >= 0)
+			return n;
+		if (n != -E_TIMEOUT || !may_ask_again(tf))
+			break;
+		n = ask_again(f, tf);
+		if (n < 0)
+			break;
+	}
+	if (n == -E_TIMEOUT && tf->requests > 1) {
+		size_t l = strlen(err_detail);
+		snprintf(err_detail + l, sizeof(err_detail) - l, "; %u requests in all",
+			 tf->requests);
+	}
+	keep_server_error();
 	return n;
 }
 
 static void native_close(struct file *f)
 {
-	if (f->priv)
-		tftp_close(f->priv);
+	struct tftp_file *tf = f->priv;
+
+	if (tf) {
+		tftp_close(tf->conn);
+		free(tf);
+	}
 	f->priv = NULL;
 }
 
@@ -79,21 +172,32 @@ static const char *server_path(const char *path)
 
 static int native_open(struct file *f, uint32_t server, const char *path)
 {
-	struct tftp_conn *conn;
-	struct tftp_opts opts;
+	struct tftp_file *tf;
 	uint64_t size = 0;
 	int rc;
 
 	if (!netconf.configured || !netconf.ip)
 		return -E_NONET;
+	if (strlen(path) >= TFTP_PATH_MAX)
+		return -E_INVAL;
+	tf = malloc(sizeof(*tf));
+	if (!tf)
+		return -E_NOMEM;
+	memset(tf, 0, sizeof(*tf));
+	tf->server = server;
+	tf->requests = 1;
+	strlcpy(tf->path, path, sizeof(tf->path));
+	window_opts(&tf->opts);
 	tftp_last_error[0] = 0;
-	rc = tftp_open(&conn, server, path, window_opts(&opts), &size);
+	rc = tftp_open(&tf->conn, server, path, &tf->opts, &size);
 	if (rc < 0) {
+		free(tf);
 		keep_server_error();
 		return rc;
 	}
+	tftp_last_stats.requests = 1;
 	f->ops = net_dev ? &native_tftp_ops : &rom_udp_tftp_ops;
-	f->priv = conn;
+	f->priv = tf;
 	f->size = size;
 	f->size_known = size != 0;
 	return 0;

@@ -39,10 +39,11 @@ static int cmd_tftpopts(int argc, char **argv)
 		const struct tftp_stats *t = &tftp_last_stats;
 		printf("last transfer: %llu blocks, %u gap ACKs (%u repeated at a flight's end), "
 		       "%u ACKs after silence, %u timeouts, %u blocks kept ahead of a gap, %u "
-		       "dropped; round trip %u us, timeout %u ms; blocks of %u bytes, window %u\n",
+		       "dropped; round trip %u us, timeout %u ms; blocks of %u bytes, window %u; "
+		       "%u read request%s\n",
 		       (unsigned long long)t->blocks, t->gap_acks, t->flight_end_acks,
 		       t->silence_acks, t->timeouts, t->kept, t->dropped, t->srtt_us, t->rto_ms,
-		       t->blksize, t->window);
+		       t->blksize, t->window, t->requests, t->requests == 1 ? "" : "s");
 	}
 	return 0;
 }
@@ -52,5 +53,5 @@ COMMAND(tftpopts, CMD_MENU, "tftpopts [--blksize=N] [--windowsize=N] [--stats]",
 	"may grant less; the default window is also capped to what the NIC can buffer (8 over the "
 	"PXE ROM's UDP API). 1024 suits "
 	"atftpd on a lossy wire. --stats: how the last transfer through osprey's TFTP client went "
-	"(gaps, silences, timeouts, blocks kept, round trip).",
+	"(gaps, silences, timeouts, blocks kept, round trip, read requests).",
 	cmd_tftpopts);

@@ -26,6 +26,12 @@ frame (passed ones too), each with the time since start and, for UDP, the ports
 and the TFTP opcode and block ("DATA 881 49152->1234"), to see afterwards what
 a failing transfer's last frames met.
 
+--outage BLOCK:MS cuts the wire for MS milliseconds, both ways, from the first
+TFTP DATA packet numbered BLOCK that comes from the tap side (that packet is
+the first one dropped): a deterministic way to make a server give up mid-file
+(tftpd-hpa ends a transfer after six unanswered sends of one block, 630 ms
+at the 10 ms utimeout osprey asks for). Once per run; counted as "cut".
+
 --hold starts the wire clean: the impairments begin with the first SIGUSR1
 ("lossywire: armed"), so a benchmark can boot its guest over a clean wire and
 impair only the transfer it times.
@@ -79,6 +85,38 @@ def describe(frame):
     return f"UDP {sport}->{dport}"
 
 
+def tftp_data_block(frame):
+    """The block number of a TFTP DATA packet in an IPv4/UDP frame, else None (a guess by
+    shape: opcode 3 and 4 bytes of header at least, on any ports)."""
+    if len(frame) < 46 or frame[12:14] != b"\x08\x00" or frame[23] != 17:
+        return None
+    u = 14 + (frame[14] & 0x0F) * 4
+    p = frame[u + 8:]
+    if len(p) < 4 or p[:2] != b"\x00\x03":
+        return None
+    return int.from_bytes(p[2:4], "big")
+
+
+class Outage:
+    """--outage: a cut of the whole wire for ms milliseconds, started by the first DATA
+    packet numbered block from the tap side; shared by both directions."""
+
+    def __init__(self, text=None):
+        self.block, self.ms, self.until = None, 0, None
+        if text:
+            b, _, ms = text.partition(":")
+            self.block, self.ms = int(b), float(ms)
+
+    def cuts(self, name, frame, now):
+        """True when frame falls in the cut (which it may start)."""
+        if self.until is None and self.block is not None and name == "down" \
+                and tftp_data_block(frame) == self.block:
+            self.until = now + self.ms / 1000.0
+            print(f"lossywire: {now - T0:9.3f} outage of {self.ms:.0f} ms from DATA "
+                  f"{self.block}", flush=True)
+        return self.until is not None and now < self.until
+
+
 def parse_spec(text, base=None):
     """'loss=5%,dup=0.01,delay=3' -> dict (starting from a copy of base)."""
     spec = dict(base or {k: 0.0 for k in KINDS})
@@ -101,8 +139,9 @@ def parse_spec(text, base=None):
 class Direction:
     """One direction of the wire: its impairments, random stream, queue and counters."""
 
-    def __init__(self, name, spec, seed, send, log, trace=False):
+    def __init__(self, name, spec, seed, send, log, trace=False, outage=None):
         self.name = name
+        self.outage = outage or Outage()
         self.spec = spec
         self.rng = random.Random(f"{seed}:{name}")
         self.send = send
@@ -110,7 +149,7 @@ class Direction:
         self.trace = trace
         self.held = None            # (deadline, frame) held back for reordering
         self.count = {k: 0 for k in ("frames", "bytes", "lost", "dup", "reordered",
-                                     "corrupted", "delayed", "send_errors", "overflow")}
+                                     "corrupted", "delayed", "send_errors", "overflow", "cut")}
         self.seq = 0
         self.backlog = collections.deque()
         self.clean = not any(spec[k] for k in KINDS)
@@ -126,6 +165,10 @@ class Direction:
         self.seq += 1
         self.count["frames"] += 1
         self.count["bytes"] += len(frame)
+        if self.outage.cuts(self.name, frame, now):
+            self.count["cut"] += 1
+            self.note("cut (outage)", frame)
+            return
         if self.clean or not self.armed:    # a clean direction costs one send per frame
             self.transmit(frame)
             return
@@ -211,7 +254,8 @@ class Direction:
         c = self.count
         return (f"lossywire: {self.name} frames={c['frames']} bytes={c['bytes']} lost={c['lost']} "
                 f"dup={c['dup']} reordered={c['reordered']} corrupted={c['corrupted']} "
-                f"delayed={c['delayed']} send_errors={c['send_errors']} overflow={c['overflow']}")
+                f"delayed={c['delayed']} send_errors={c['send_errors']} overflow={c['overflow']} "
+                f"cut={c['cut']}")
 
 
 def open_tap(name):
@@ -232,6 +276,8 @@ def main(argv=None):
     ap.add_argument("--log", action="store_true", help="one line per impaired frame")
     ap.add_argument("--trace", action="store_true", help="one line per frame")
     ap.add_argument("--report", type=float, default=0, help="print the summary every N s")
+    ap.add_argument("--outage", metavar="BLOCK:MS",
+                    help="cut the wire MS ms from the first TFTP DATA BLOCK from the tap side")
     ap.add_argument("--hold", action="store_true",
                     help="start clean; impair from the first SIGUSR1 on")
     a = ap.parse_args(argv)
@@ -241,6 +287,10 @@ def main(argv=None):
     except (argparse.ArgumentTypeError, ValueError) as e:
         ap.error(str(e))
 
+    try:
+        outage = Outage(a.outage)
+    except ValueError:
+        ap.error(f"--outage {a.outage!r}: BLOCK:MS")
     tap = open_tap(a.tap)
     if os.path.exists(a.sock):
         os.unlink(a.sock)
@@ -250,7 +300,7 @@ def main(argv=None):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
     sock.setblocking(False)
 
-    up = Direction("up", up_spec, a.seed, lambda f: os.write(tap, f), a.log, a.trace)
+    up = Direction("up", up_spec, a.seed, lambda f: os.write(tap, f), a.log, a.trace, outage)
     def to_guest(frame, connected=[]):
         # Connected, so that poll() reports when QEMU's receive queue has room again.
         if not connected:
@@ -258,7 +308,7 @@ def main(argv=None):
             connected.append(1)
         sock.send(frame)
 
-    down = Direction("down", down_spec, a.seed, to_guest, a.log, a.trace)
+    down = Direction("down", down_spec, a.seed, to_guest, a.log, a.trace, outage)
     print(f"lossywire: seed={a.seed} tap={a.tap} sock={a.sock} peer={a.peer} "
           f"up={up_spec} down={down_spec}", flush=True)
 

@@ -372,11 +372,12 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
         return self.spawn(name, argv, ready=self._udp_listening(67))
 
     def start_lossywire(self, *, seed=1, both="", up="", down="", log=False, name=None,
-                        hold=False, trace=False):
+                        hold=False, trace=False, outage=None):
         """A lossy wire (tests/integration/lossywire.py) from a new tap on the bridge to a
         unix datagram socket for QEMU's -netdev dgram; give the result to
         NetnsMachine(wire=...). both/up/down: impairment specs ("loss=10%,dup=5%");
-        hold: clean until Wire.arm(); trace: a line per frame in its log."""
+        hold: clean until Wire.arm(); trace: a line per frame in its log; outage: "BLOCK:MS",
+        the whole wire cut for MS ms from the first TFTP DATA BLOCK toward the guest."""
         tap = self.add_tap()
         name = name or f"lossywire-{tap}"
         sock = sock_path(f"{name}.wire.sock")      # short paths: unix sockets take 108 bytes
@@ -389,6 +390,8 @@ subnet {LAB_NET}.0 netmask 255.255.255.0 {{
             argv.append("--trace")
         if hold:
             argv.append("--hold")
+        if outage:
+            argv += ["--outage", outage]
         srv = self.spawn(name, argv, ready=lambda: os.path.exists(sock))
         return Wire(srv, tap, sock, peer, seed)
 

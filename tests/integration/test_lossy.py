@@ -11,6 +11,7 @@ Needs root (network namespaces, tap devices). Markers: servers, lossy.
 import hashlib
 import os
 import re
+import struct
 import sys
 
 import pytest
@@ -147,6 +148,34 @@ def test_lossywire_seeded_rates():
     assert any(b < a for a, b in zip(order, order[1:]))
 
 
+def test_lossywire_outage():
+    """--outage: the first DATA packet of the block named cuts the whole wire, both ways, for
+    the time named; other frames (and the block before) pass."""
+    def data(block):
+        udp = struct.pack("!HHHH", 1234, 49152, 8 + 4 + 8, 0) + struct.pack("!HH", 3, block)
+        ip = bytes([0x45, 0, 0, 20 + len(udp) + 8, 0, 0, 0, 0, 64, 17, 0, 0]) + bytes(8)
+        return bytes(12) + b"\x08\x00" + ip + udp + bytes(8)
+
+    assert lossywire.tftp_data_block(data(300)) == 300
+    assert lossywire.tftp_data_block(b"\x00" * 60) is None
+    outage = lossywire.Outage("300:1500")
+    clean = lossywire.parse_spec("")
+    sent = {"up": [], "down": []}
+    dirs = {d: lossywire.Direction(d, clean, 1, sent[d].append, False, outage=outage)
+            for d in ("up", "down")}
+    timers = []
+    dirs["down"].frame_in(data(299), 0.0, timers)
+    dirs["up"].frame_in(b"ack299" * 10, 0.1, timers)
+    dirs["down"].frame_in(data(300), 1.0, timers)      # starts the cut
+    dirs["up"].frame_in(b"ack299" * 10, 1.2, timers)
+    dirs["down"].frame_in(data(300), 2.4, timers)
+    dirs["up"].frame_in(b"rrq" * 20, 2.6, timers)      # after 1.5 s: through
+    dirs["down"].frame_in(data(300), 2.7, timers)      # the cut comes once
+    assert [lossywire.tftp_data_block(f) for f in sent["down"]] == [299, 300]
+    assert sent["up"] == [b"ack299" * 10, b"rrq" * 20]
+    assert dirs["down"].count["cut"] == 2 and dirs["up"].count["cut"] == 1
+
+
 def test_lossywire_hold():
     """A held wire (--hold) passes every frame untouched until armed; then the faults start,
     from the same random stream as a wire armed from the start."""
@@ -208,6 +237,33 @@ def test_lossy_loads(lab, lossy_root, tmp_path, builddir, server):
     finally:
         print("\n".join(report))
     check_impaired(stats, ("lost", "dup", "reordered"))
+
+
+def test_server_gives_up_mid_file(lab, lossy_root, tmp_path, builddir):
+    """tftpd-hpa ends a transfer for good, silently, after six sends of one block that bring
+    no ACK (630 ms at the utimeout osprey asks for). The wire is cut for 1.5 s from block 300
+    of a.bin: osprey sees the server gone 2 s after its last block, says so, asks for the file
+    again and reads on from where it was, byte-exact; the next load takes one request."""
+    root, digests = lossy_root
+    lab.start_dnsmasq(tftp_root=None, bootfile="a.bin", name="dnsmasq-dhcp")
+    lab.start_tftpd_hpa(root)
+    wire = lab.start_lossywire(outage="300:1500")
+    m = boot(lab, tmp_path, builddir, wire, "gives-up")
+    dhcp(m)
+    out = m.cmd("sha256sum (nd)/a.bin", timeout=T_LOAD)
+    assert "Error" not in out and f"{digests['a.bin']}  (nd)/a.bin" in out, out
+    assert f"TFTP server {LAB_ADDR} stopped sending after block 299; asking for a.bin again" \
+        in out, out
+    stats = m.cmd("tftpopts --stats")
+    assert re.search(STATS_RE, stats) and "; 2 read requests" in stats, stats
+    assert f"{SIZE // 1468 + 1} blocks" in stats, stats    # the second request: the whole file
+    out = m.cmd("sha256sum (nd)/b.bin", timeout=T_LOAD)
+    assert f"{digests['b.bin']}  (nd)/b.bin" in out and "asking" not in out, out
+    assert "; 1 read request\n" in m.cmd("tftpopts --stats") + "\n"
+    cut = wire.stats()
+    # The cut met the block's six sends and osprey's repeated ACKs, and ended.
+    assert cut["down"]["cut"] >= 6 and cut["up"]["cut"] >= 1, cut
+    assert "outage of 1500 ms from DATA 300" in wire.srv.log()
 
 
 def test_corrupted_wire(lab, lossy_root, tmp_path, builddir):

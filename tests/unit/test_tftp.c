@@ -7,6 +7,7 @@
 #include "drivers/netdev.h"
 #include "net/netstack.h"
 #include "net/tftp.h"
+#include "files/file.h"
 
 #define TID 3001
 #define OTHER_IP 0x0a000009u
@@ -33,6 +34,11 @@ static struct {
 	/* flight(from): send the window starting at block from; returns true when done itself */
 	bool (*flight)(uint64_t from);
 	void (*ack_fn)(uint16_t block);   /* takes the ACKs instead of on_ack (NULL: on_ack) */
+	/* Fall silent for good once blocks up to stall_at (+ stall_step for every request after
+	 * the first) are acknowledged, for the first stall_rrqs requests (tftpd-hpa giving up). */
+	uint64_t stall_at, stall_step;
+	int stall_rrqs;
+	uint64_t file_len_later;      /* the file's length from the second request on (0: same) */
 
 	/* state */
 	int rrqs;
@@ -165,6 +171,8 @@ static void on_rrq(const uint8_t *p, size_t n)
 		inject(pkt, 2 + ts.oack_len);
 		return;
 	}
+	if (ts.rrqs > 1 && ts.file_len_later)
+		ts.file_len = ts.file_len_later;
 	ts.bs = 512;
 	ts.ws = 1;
 	if (!ts.ignore_options) {
@@ -194,6 +202,13 @@ static void on_rrq(const uint8_t *p, size_t n)
 	}
 }
 
+/* The server has fallen silent for good (stall_at). */
+static bool stalled(void)
+{
+	return ts.stall_at && ts.rrqs <= ts.stall_rrqs &&
+	       ts.acked >= ts.stall_at + ts.stall_step * (uint64_t)(ts.rrqs - 1);
+}
+
 static void on_ack(uint16_t b)
 {
 	if (ts.acks < (int)ARRAY_SIZE(ts.ack_log)) {
@@ -201,6 +216,8 @@ static void on_ack(uint16_t b)
 		ts.ack_ms[ts.acks] = fake_time_now_ms();
 	}
 	ts.acks++;
+	if (stalled())
+		return;
 	uint16_t diff = (uint16_t)(b - (uint16_t)ts.acked);
 	if (diff > ts.ws && ts.acked + diff > ts.max_sent)
 		return;                               /* stale or nonsense */
@@ -221,7 +238,8 @@ static void on_ack(uint16_t b)
 		ts.finished = true;
 		return;
 	}
-	send_flight(ts.acked + 1);
+	if (!stalled())
+		send_flight(ts.acked + 1);
 }
 
 static void server(const uint8_t *frame, size_t len)
@@ -1221,6 +1239,108 @@ TEST(tftp_refused_timeouts_asked_again)
 	CHECK_EQ(len, 100);
 	CHECK_EQ(ts.rrqs, 2);
 	CHECK_STR(ts.rrq_opts, "blksize=8 tsize=0 windowsize=4 ");
+}
+
+/* Read (nd)/FILE through the file layer in chunks of 3000 bytes, checking every byte;
+ * returns the length or the error, and the fake milliseconds it took in *ms. */
+static int64_t read_nd(uint64_t *ms)
+{
+	static uint8_t buf[3000];
+	uint64_t t0 = fake_time_now_ms(), total = 0;
+	struct file f;
+	int n;
+
+	err_detail[0] = 0;
+	n = file_open(&f, "(nd)/boot/file");
+	if (n < 0)
+		return n;
+	while ((n = file_read(&f, buf, sizeof(buf))) > 0) {
+		for (int i = 0; i < n; i++)
+			if (buf[i] != pattern(total + (uint64_t)i))
+				return -1000;
+		total += (uint64_t)n;
+	}
+	file_close(&f);
+	*ms = fake_time_now_ms() - t0;
+	return n < 0 ? n : (int64_t)total;
+}
+
+/* A server that ends a transfer for good mid-file (tftpd-hpa after six unanswered sends of one
+ * block): the file is asked for again and the reader goes on byte-exact from where it was. */
+TEST(tftp_file_asked_again_after_silence)
+{
+	uint64_t ms;
+
+	setup(200000);                          /* 137 blocks of 1468 */
+	ts.stall_at = 48;            /* three windows of 16 */
+	ts.stall_rrqs = 1;
+	CHECK_EQ(read_nd(&ms), 200000);
+	CHECK_EQ(ts.rrqs, 2);
+	CHECK_STR(ts.rrq_file, "boot/file");
+	CHECK(ts.finished);
+	CHECK_EQ(tftp_last_stats.requests, 2);
+	CHECK_EQ(ts.errors, 1);                 /* the silent transfer was told it was dropped */
+	CHECK(ms > 10000 && ms < 20000);        /* our 12 tries first: it gave no sign of how it
+						 * retransmits */
+
+	/* A server that granted utimeout (tftpd-hpa) is given up on after 2 s of silence, not 12
+	 * tries: its own schedule ends 630 ms after the block it last sent. */
+	setup(200000);
+	ts.stall_at = 48;            /* three windows of 16 */
+	ts.stall_rrqs = 1;
+	ts.grant_utimeout = true;
+	CHECK_EQ(read_nd(&ms), 200000);
+	CHECK_EQ(ts.rrqs, 2);
+	CHECK(ms >= 2000 && ms < 3000);
+}
+
+/* Asked again only while each request gets further than any before, and at most 8 times in
+ * all: a server that always stops at the same block fails with the count of requests. */
+TEST(tftp_file_asked_again_only_while_it_helps)
+{
+	uint64_t ms;
+
+	setup(200000);
+	ts.stall_at = 48;            /* three windows of 16 */
+	ts.stall_rrqs = 100;
+	ts.grant_utimeout = true;
+	CHECK_EQ(read_nd(&ms), -E_TIMEOUT);
+	CHECK_EQ(ts.rrqs, 2);
+	CHECK(strstr(err_detail, "stopped sending after block 48: ") != NULL);
+	CHECK(strstr(err_detail, "; 2 requests in all") != NULL);
+
+	/* Further every time: eight requests, then the error. */
+	setup(200000);
+	ts.stall_at = 16;
+	ts.stall_step = 16;
+	ts.stall_rrqs = 100;
+	ts.grant_utimeout = true;
+	CHECK_EQ(read_nd(&ms), -E_TIMEOUT);
+	CHECK_EQ(ts.rrqs, 8);
+	CHECK(strstr(err_detail, "stopped sending after block 128: ") != NULL);
+	CHECK(strstr(err_detail, "; 8 requests in all") != NULL);
+
+	/* The file changed size on the server between the requests: said so, not spliced. */
+	setup(200000);
+	ts.stall_at = 48;            /* three windows of 16 */
+	ts.stall_rrqs = 1;
+	ts.grant_utimeout = true;
+	ts.file_len_later = 150000;
+	CHECK_EQ(read_nd(&ms), -E_IO);
+	CHECK_STR(err_detail, "boot/file changed on the server while it was read");
+
+	/* ... or is shorter than what the reader already has, with no size announced. */
+	setup(200000);
+	ts.stall_at = 48;            /* three windows of 16 */
+	ts.stall_rrqs = 1;
+	ts.grant_utimeout = true;
+	ts.no_tsize = true;
+	ts.file_len_later = 30000;
+	CHECK_EQ(read_nd(&ms), -E_IO);
+	CHECK_STR(err_detail, "boot/file changed on the server while it was read");
+	/* And the next file loads. */
+	setup(5000);
+	CHECK_EQ(read_nd(&ms), 5000);
 }
 
 /* ---- the bad-input matrix (docs/testing.md) ------------------------------------------------- */
