@@ -1265,6 +1265,17 @@ static int64_t read_nd(uint64_t *ms)
 	return n < 0 ? n : (int64_t)total;
 }
 
+/* A 200000-byte file from a server that grants utimeout (tftpd-hpa) and falls silent once
+ * blocks up to at + step x (request - 1) are acknowledged, for its first rrqs requests. */
+static void stalling_server(uint64_t at, uint64_t step, int rrqs)
+{
+	setup(200000);
+	ts.stall_at = at;
+	ts.stall_step = step;
+	ts.stall_rrqs = rrqs;
+	ts.grant_utimeout = true;
+}
+
 /* A server that ends a transfer for good mid-file (tftpd-hpa after six unanswered sends of one
  * block): the file is asked for again and the reader goes on byte-exact from where it was. */
 TEST(tftp_file_asked_again_after_silence)
@@ -1285,10 +1296,7 @@ TEST(tftp_file_asked_again_after_silence)
 
 	/* A server that granted utimeout (tftpd-hpa) is given up on after 2 s of silence, not 12
 	 * tries: its own schedule ends 630 ms after the block it last sent. */
-	setup(200000);
-	ts.stall_at = 48;            /* three windows of 16 */
-	ts.stall_rrqs = 1;
-	ts.grant_utimeout = true;
+	stalling_server(48, 0, 1);
 	CHECK_EQ(read_nd(&ms), 200000);
 	CHECK_EQ(ts.rrqs, 2);
 	CHECK(ms >= 2000 && ms < 3000);
@@ -1300,40 +1308,27 @@ TEST(tftp_file_asked_again_only_while_it_helps)
 {
 	uint64_t ms;
 
-	setup(200000);
-	ts.stall_at = 48;            /* three windows of 16 */
-	ts.stall_rrqs = 100;
-	ts.grant_utimeout = true;
+	stalling_server(48, 0, 100);            /* three windows of 16, every time */
 	CHECK_EQ(read_nd(&ms), -E_TIMEOUT);
 	CHECK_EQ(ts.rrqs, 2);
 	CHECK(strstr(err_detail, "stopped sending after block 48: ") != NULL);
 	CHECK(strstr(err_detail, "; 2 requests in all") != NULL);
 
 	/* Further every time: eight requests, then the error. */
-	setup(200000);
-	ts.stall_at = 16;
-	ts.stall_step = 16;
-	ts.stall_rrqs = 100;
-	ts.grant_utimeout = true;
+	stalling_server(16, 16, 100);
 	CHECK_EQ(read_nd(&ms), -E_TIMEOUT);
 	CHECK_EQ(ts.rrqs, 8);
 	CHECK(strstr(err_detail, "stopped sending after block 128: ") != NULL);
 	CHECK(strstr(err_detail, "; 8 requests in all") != NULL);
 
 	/* The file changed size on the server between the requests: said so, not spliced. */
-	setup(200000);
-	ts.stall_at = 48;            /* three windows of 16 */
-	ts.stall_rrqs = 1;
-	ts.grant_utimeout = true;
+	stalling_server(48, 0, 1);
 	ts.file_len_later = 150000;
 	CHECK_EQ(read_nd(&ms), -E_IO);
 	CHECK_STR(err_detail, "boot/file changed on the server while it was read");
 
 	/* ... or is shorter than what the reader already has, with no size announced. */
-	setup(200000);
-	ts.stall_at = 48;            /* three windows of 16 */
-	ts.stall_rrqs = 1;
-	ts.grant_utimeout = true;
+	stalling_server(48, 0, 1);
 	ts.no_tsize = true;
 	ts.file_len_later = 30000;
 	CHECK_EQ(read_nd(&ms), -E_IO);
