@@ -6,13 +6,15 @@
 #include "drivers/netdev.h"
 #include "net/netstack.h"
 #include "net/tftp.h"
+#include "files/file.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define TID 3001
 
-/* Input: two option bytes (blksize/no-options/keep-waiting and window choices), then records of [port selector]
+/* Input: two option bytes (blksize/no-options/keep-waiting/through-the-file-layer and window
+ * choices), then records of [port selector]
  * [2-byte length][bytes]; every packet the client sends is answered with the next two
  * records: selector bit 0 sends from a stranger port, bit 1 from another host. */
 static const uint8_t *in;
@@ -66,6 +68,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = data + 2;
 	in_left = size - 2;
 
+	if (data[0] & 0x20) {
+		/* Through (nd): a transfer that times out mid-file is asked for again, and the
+		 * next records answer the new request (a file that changes, stops, ends early). */
+		struct file f;
+		tftp_settings = o;
+		if (file_open(&f, "(nd)/fuzz/file") == 0) {
+			for (int i = 0; i < 100000; i++) {
+				int n = file_read(&f, buf, 1 + (size_t)(i * 997) % sizeof(buf));
+				if (n <= 0)
+					break;
+				if ((size_t)n > sizeof(buf))
+					abort();
+			}
+			file_close(&f);
+		}
+		memset(&tftp_settings, 0, sizeof(tftp_settings));
+		fake_net_set_responder(NULL);
+		return 0;
+	}
 	int rc = tftp_open(&c, FAKE_SERVER, "fuzz/file", &o, &tsize);
 	if (rc == 0) {
 		uint16_t bs, ws;
