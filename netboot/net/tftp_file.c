@@ -63,7 +63,7 @@ static int ask_again(struct file *f, struct tftp_file *tf)
 		tf->requests++;
 		tftp_last_error[0] = 0;
 		n = tftp_open(&tf->conn, tf->server, tf->path, &tf->opts, &size);
-		tftp_last_stats.requests = tf->requests;
+		tftp_last_stats.requests = tf->requests;   /* (tftp_open cleared the stats) */
 		if (n < 0) {
 			tf->conn = NULL;
 			return n;
@@ -99,7 +99,6 @@ static int native_read(struct file *f, void *buf, size_t len)
 
 	for (;;) {
 		n = tftp_read(tf->conn, buf, len);
-		tftp_last_stats.requests = tf->requests;
 		if (n >= 0)
 			return n;
 		if (n != -E_TIMEOUT || !may_ask_again(tf))
